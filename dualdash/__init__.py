@@ -1,0 +1,4 @@
+"""Dual Dash: coach people with KPIs, Performance Drivers and Role Skills."""
+from .app import create_app
+
+__all__ = ["create_app"]

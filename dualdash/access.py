@@ -1,0 +1,91 @@
+"""Who may see and change what (DESIGN.md, "Who may see what").
+
+Every view asks these functions; none decides on its own."""
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+
+from .db import database
+from .models import Person
+
+
+def subtree_ids(person_id):
+    """Ids of everyone below ``person_id`` in the reporting line (direct and indirect), in one query."""
+    cursor = database.execute_sql(
+        "WITH RECURSIVE below(id) AS ("
+        f" SELECT id FROM person WHERE manager_id = {database.param}"
+        # UNION (not UNION ALL) ends the walk even if bad data ever made a cycle.
+        " UNION SELECT p.id FROM person p JOIN below b ON p.manager_id = b.id"
+        ") SELECT id FROM below",
+        (person_id,),
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+def my_subtree():
+    """Ids below the signed-in person, computed once per request."""
+    if "subtree_ids" not in g:
+        g.subtree_ids = subtree_ids(current_user.id) if current_user.is_authenticated else set()
+    return g.subtree_ids
+
+
+def is_manager(person=None):
+    """A manager is anyone with at least one (active) report."""
+    person = person or current_user
+    if person is current_user or getattr(person, "id", None) == getattr(current_user, "id", None):
+        return bool(my_subtree())
+    return Person.select().where((Person.manager == person.id) & (Person.active == True)).exists()  # noqa: E712
+
+
+def role_name(person=None):
+    """"admin", "manager" or "member", as DESIGN.md names them."""
+    person = person or current_user
+    if person.is_admin:
+        return "admin"
+    return "manager" if is_manager(person) else "member"
+
+
+def can_view_person(person):
+    """Admins see everyone; others see themselves and everyone below them."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.is_admin or person.id == current_user.id or person.id in my_subtree()
+
+
+def can_manage_person(person):
+    """May change a person's measurements, ratings and meetings: an admin, or anyone above them."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.is_admin or person.id in my_subtree()
+
+
+def visible_people_query():
+    """People the signed-in person may see, as a query to refine."""
+    query = Person.select()
+    if current_user.is_admin:
+        return query
+    ids = my_subtree() | {current_user.id}
+    return query.where(Person.id.in_(list(ids)))
+
+
+def person_visible_or_abort(person_id):
+    """The person, or 404 when there is none, 403 when the signed-in person may not see them."""
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        abort(404)
+    if not can_view_person(person):
+        abort(403)
+    return person
+
+
+def admin_required(view):
+    """Only admins get past; everyone else signed in gets 403."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+

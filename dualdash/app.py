@@ -1,0 +1,38 @@
+"""The application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from . import auth, config, db, views
+from .cli import register_commands
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def templates_dir():
+    """The Jinja templates: inside the package in an installed wheel, at the top of a checkout."""
+    packaged = PACKAGE_DIR / "templates"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def create_app(test_config=None):
+    """Build a Dual Dash app: configuration, database, sign-in, pages and commands.
+
+    ``test_config`` (a dict) overrides every other source of configuration."""
+    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("DUALDASH_INSTANCE")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance).resolve()) if instance else None,
+        instance_relative_config=True,
+        template_folder=str(templates_dir()),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.load(app, test_config)
+    db.init_app(app)
+    CSRFProtect(app)
+    auth.init_app(app)
+    views.init_app(app)
+    register_commands(app)
+    return app

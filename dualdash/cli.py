@@ -1,0 +1,33 @@
+"""The ``dualdash`` command line: a Flask/click group, so ``flask --app dualdash`` has the same commands."""
+import click
+from flask.cli import FlaskGroup
+
+
+def register_commands(app):
+    """Add Dual Dash's commands to ``app.cli`` (``init`` and ``migrate`` come with the database)."""
+    from .commands import accounts, demo, imports, serve
+    app.cli.add_command(accounts.create_user_command)
+    app.cli.add_command(imports.import_group)
+    app.cli.add_command(demo.demo_command)
+    app.cli.add_command(serve.serve_command)
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+class DualDashGroup(FlaskGroup):
+    """Flask's group without its generic options (--app, --env-file, --debug): ``dualdash``
+    always runs this app, configured from the instance folder and the environment."""
+
+    def __init__(self, **kwargs):
+        super().__init__(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                         load_dotenv=False, set_debug_flag=False, **kwargs)
+        self.params = [p for p in self.params if p.name not in {"env_file", "app", "debug"}]
+
+
+@click.group(cls=DualDashGroup)
+@click.version_option(package_name="dualdash")
+def main():
+    """Dual Dash: run the server, set up the database, import data, create users."""

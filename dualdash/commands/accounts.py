@@ -1,0 +1,45 @@
+"""``dualdash create-user``."""
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
+
+from ..db import get_db
+from ..models import Person
+from ..passwords import MIN_LENGTH, hash_password
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--password", help="The password (asked for when left out).")
+@click.option("--admin", is_flag=True, help="Make the person an admin.")
+@click.option("--name", help="Display name for a new person (default: from the email).")
+@with_appcontext
+def create_user_command(email, password, admin, name):
+    """Give EMAIL a sign-in: set the password of an existing person, or create the person."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_LENGTH:
+        raise click.BadParameter(f"use at least {MIN_LENGTH} characters.", param_hint="--password")
+    db = get_db()
+    with db.connection_context(), db.atomic():
+        person = Person.get_or_none(Person.email == email)
+        if person is None:
+            person = Person.create(email=email, name=name or _name_from_email(email),
+                                   password_hash=hash_password(password), is_admin=admin)
+            click.echo(f"Created {person.name} <{email}>{' (admin)' if admin else ''}.")
+        else:
+            person.password_hash = hash_password(password)
+            person.is_admin = person.is_admin or admin
+            if name:
+                person.name = name
+            person.save()
+            click.echo(f"Set the password of {person.name} <{email}>{' (admin)' if person.is_admin else ''}.")
+
+
+def _name_from_email(email):
+    local = email.split("@", 1)[0]
+    return " ".join(part.capitalize() for part in local.replace("_", ".").replace("-", ".").split(".") if part)

@@ -1,0 +1,180 @@
+"""pytest fixtures for Dual Dash and for plugins written for it.
+
+Use them from a ``conftest.py`` with ``pytest_plugins = ["dualdash.testing"]``.
+
+Fixtures:
+- ``app``: a Dual Dash app on a fresh, migrated database (SQLite in a temporary folder, or the
+  PostgreSQL server named by ``DUALDASH_TEST_DATABASE_URL``); CSRF checks off, cheap password hashing;
+- ``client`` / ``runner``: Flask's test client and CLI runner for ``app``;
+- ``sample_org``: a small organization (see :func:`make_sample_org`);
+- ``as_admin`` / ``as_manager`` / ``as_member``: test clients already signed in as those people;
+- ``login``: ``login(client, person)`` signs a client in.
+"""
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from . import create_app
+from .db import connect, get_db, schema_status, upgrade
+from .models import ALL_MODELS, JobRole, Level, Person, Team
+from .passwords import hash_password
+
+#: The password of every person in the sample organization.
+PASSWORD = "password-123"
+#: Set in CI to run the whole suite against PostgreSQL as well.
+TEST_DATABASE_URL_ENV = "DUALDASH_TEST_DATABASE_URL"
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+}
+
+
+def postgres_url():
+    """The PostgreSQL server to test against, or None to test on SQLite."""
+    return os.environ.get(TEST_DATABASE_URL_ENV) or None
+
+
+def reset_postgres(url):
+    """Drop everything in the test database's public schema."""
+    db = connect(url)
+    with db.connection_context():
+        db.execute_sql("DROP SCHEMA public CASCADE")
+        db.execute_sql("CREATE SCHEMA public")
+    db.close()
+
+
+def fresh_postgres(url):
+    """A migrated PostgreSQL database with no rows (truncating is much faster than recreating)."""
+    db = connect(url)
+    with db.connection_context():
+        applied, pending = schema_status(db)
+        if pending or not applied:
+            db.execute_sql("DROP SCHEMA public CASCADE")
+            db.execute_sql("CREATE SCHEMA public")
+            db.close()
+            upgrade(db)
+            return
+        tables = ", ".join('"%s"' % m._meta.table_name for m in ALL_MODELS)
+        db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database URL with no tables at all (for tests of ``init`` and migrations)."""
+    url = postgres_url()
+    if url:
+        reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
+def make_app(tmp_path, database_url, **config):
+    """An app for tests on ``database_url``, with an instance folder under ``tmp_path``."""
+    return create_app({**TEST_CONFIG, "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "DATABASE_URL": database_url, **config})
+
+
+@pytest.fixture
+def app_config():
+    """Extra configuration for the ``app`` fixture: override it in a test module."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    url = postgres_url()
+    if url:
+        fresh_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = make_app(tmp_path, url, **app_config)
+    db = get_db(app)
+    if not url.startswith("postgres"):
+        upgrade(db)
+    db.connect(reuse_if_open=True)
+    yield app
+    db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_sample_org():
+    """A small organization for tests.
+
+    Teams: Company > Sales, Company > Support. Job roles: Account Executive (Ramping,
+    Established, Senior) and Support Agent (Junior, Senior). People (all with :data:`PASSWORD`):
+    ``admin``; ``director`` managing ``manager`` and ``peer``; ``manager`` managing ``member``
+    and ``member2``; ``member2`` managing ``indirect``; ``peer`` managing ``peer_report``."""
+    company = Team.create(name="Company")
+    sales = Team.create(name="Sales", parent=company)
+    support = Team.create(name="Support", parent=company)
+    ae = JobRole.create(name="Account Executive")
+    levels = {name: Level.create(role=ae, name=name, rank=i) for i, name in
+              enumerate(["Ramping", "Established", "Senior"], start=1)}
+    agent = JobRole.create(name="Support Agent")
+    Level.create(role=agent, name="Junior", rank=1)
+    Level.create(role=agent, name="Senior", rank=2)
+    pw = hash_password(PASSWORD)
+
+    def person(key, name, **kw):
+        return Person.create(email=f"{key}@example.com", name=name, password_hash=pw, **kw)
+
+    admin = person("admin", "Ada Admin", is_admin=True, team=company)
+    director = person("director", "Dana Director", team=company)
+    manager = person("manager", "Maria Manager", team=sales, manager=director, role=ae,
+                     level=levels["Senior"])
+    peer = person("peer", "Pete Peer", team=support, manager=director, role=agent)
+    member = person("member", "Mo Member", team=sales, manager=manager, role=ae, level=levels["Ramping"])
+    member2 = person("member2", "Mia Member", team=sales, manager=manager, role=ae,
+                     level=levels["Established"])
+    indirect = person("indirect", "Ian Indirect", team=sales, manager=member2, role=ae,
+                      level=levels["Ramping"])
+    peer_report = person("peer_report", "Paula Peer-Report", team=support, manager=peer, role=agent)
+    return SimpleNamespace(admin=admin, director=director, manager=manager, peer=peer, member=member,
+                           member2=member2, indirect=indirect, peer_report=peer_report,
+                           teams=SimpleNamespace(company=company, sales=sales, support=support),
+                           roles=SimpleNamespace(ae=ae, agent=agent), levels=levels)
+
+
+@pytest.fixture
+def sample_org(app):
+    with app.app_context():
+        return make_sample_org()
+
+
+def login(client, person, password=PASSWORD):
+    """Sign ``client`` in as ``person``; fails the test if that does not work."""
+    response = client.post("/login", data={"email": person.email, "password": password})
+    assert response.status_code == 302, f"could not sign in as {person.email}"
+    return client
+
+
+@pytest.fixture(name="login")
+def login_fixture():
+    return login
+
+
+@pytest.fixture
+def as_admin(app, sample_org):
+    return login(app.test_client(), sample_org.admin)
+
+
+@pytest.fixture
+def as_manager(app, sample_org):
+    return login(app.test_client(), sample_org.manager)
+
+
+@pytest.fixture
+def as_member(app, sample_org):
+    return login(app.test_client(), sample_org.member)

@@ -1,0 +1,31 @@
+"""The pages, one blueprint per area."""
+from flask import render_template
+from flask_login import current_user
+
+from .. import access
+
+
+def init_app(app):
+    """Register every blueprint, the error pages and what every template may use."""
+    from . import admin_people, admin_roles, admin_teams, home, people, profile
+    for module in (home, people, profile, admin_teams, admin_roles, admin_people):
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def _globals():
+        if current_user.is_authenticated:
+            return {"viewer_role": access.role_name()}
+        return {"viewer_role": None}
+
+    for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Not found"),
+                        (405, "Not allowed here"), (413, "File too large"), (500, "Something went wrong")):
+        app.register_error_handler(code, _error_page(code, title))
+
+
+def _error_page(code, title):
+    def handler(error):
+        description = getattr(error, "description", "") if code != 500 else (
+            "The server failed to finish this request. Nothing you typed was saved by this attempt; "
+            "please go back and try again.")
+        return render_template("error.html", code=code, title=title, description=description), code
+    return handler

@@ -1,0 +1,16 @@
+"""The start page after signing in."""
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from .. import access
+from ..models import Person
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    reports = (Person.select().where((Person.manager == current_user.id) & (Person.active == True))  # noqa: E712
+               .order_by(Person.name))
+    return render_template("home.html", reports=list(reports), subtree_size=len(access.my_subtree()))

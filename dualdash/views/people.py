@@ -1,0 +1,36 @@
+"""People pages: a person's page, and the list of people the viewer may see."""
+from flask import Blueprint, current_app, render_template, request
+from flask_login import login_required
+
+from .. import access
+from ..models import JobRole, Level, Person, Team
+from .paging import Page
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Everyone the viewer may see: their whole subtree (admins: everyone)."""
+    q = (request.args.get("q") or "").strip()
+    query = access.visible_people_query().where(Person.active == True)  # noqa: E712
+    if q:
+        query = query.where(Person.name.contains(q) | Person.email.contains(q.lower()))
+    query = (query.select(Person, Team, JobRole, Level)
+             .join_from(Person, Team, join_type="LEFT OUTER")
+             .join_from(Person, JobRole, join_type="LEFT OUTER")
+             .join_from(Person, Level, join_type="LEFT OUTER")
+             .order_by(Person.name))
+    page = Page(query, request.args.get("page"), current_app.config["PEOPLE_PER_PAGE"])
+    return render_template("people/index.html", page=page, q=q)
+
+
+@bp.route("/<int:person_id>")
+@login_required
+def show(person_id):
+    person = access.person_visible_or_abort(person_id)
+    reports = (Person.select().where((Person.manager == person.id) & (Person.active == True))  # noqa: E712
+               .order_by(Person.name))
+    return render_template("people/show.html", person=person, reports=list(reports),
+                           can_manage=access.can_manage_person(person))
