@@ -51,14 +51,13 @@ def fresh_postgres(url):
     db = connect(url)
     with db.connection_context():
         applied, pending = schema_status(db)
-        if pending or not applied:
-            db.execute_sql("DROP SCHEMA public CASCADE")
-            db.execute_sql("CREATE SCHEMA public")
-            db.close()
-            upgrade(db)
+        if applied and not pending:
+            tables = ", ".join('"%s"' % m._meta.table_name for m in ALL_MODELS)
+            db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
             return
-        tables = ", ".join('"%s"' % m._meta.table_name for m in ALL_MODELS)
-        db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    reset_postgres(url)
+    upgrade(db)
+    db.close()
 
 
 @pytest.fixture
