@@ -1,9 +1,10 @@
 """``dualdash create-user``."""
 import click
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask.cli import with_appcontext
 
-from ..db import get_db
+from ..db import ensure_schema, get_db
 from ..models import Person
 from ..passwords import MIN_LENGTH, hash_password
 
@@ -24,6 +25,8 @@ def create_user_command(email, password, admin, name):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_LENGTH:
         raise click.BadParameter(f"use at least {MIN_LENGTH} characters.", param_hint="--password")
+    # On a new install this is often the first command run: create the database then.
+    ensure_schema(current_app)
     db = get_db()
     with db.connection_context(), db.atomic():
         person = Person.get_or_none(Person.email == email)
@@ -38,6 +41,8 @@ def create_user_command(email, password, admin, name):
                 person.name = name
             person.save()
             click.echo(f"Set the password of {person.name} <{email}>{' (admin)' if person.is_admin else ''}.")
+            if not person.active:
+                click.echo("Note: this person is deactivated and cannot sign in until reactivated.")
 
 
 def _name_from_email(email):

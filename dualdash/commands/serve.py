@@ -1,7 +1,41 @@
-"""``dualdash serve``."""
+"""``dualdash serve``: the production WSGI server (waitress)."""
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..db import ensure_schema, get_db
+from ..demo import DEMO_PASSWORD, SIGN_INS, format_sign_ins
+from ..models import Person
+from .demo import fill_demo
 
 
 @click.command("serve")
-def serve_command():
-    """Run the production WSGI server."""
+@click.option("--demo", is_flag=True, help="Fill an empty database with the demo organization first.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads serving requests.")
+@with_appcontext
+def serve_command(demo, host, port, threads):
+    """Run Dual Dash with the production WSGI server."""
+    import waitress
+
+    app = current_app._get_current_object()
+    if demo:
+        result = fill_demo(app)
+        if result is not None:
+            click.echo(format_sign_ins(result))
+        else:
+            click.echo("The database already has people: leaving it as it is.")
+            with get_db(app).connection_context():
+                if Person.select().where(Person.email == SIGN_INS["admin"]).exists():
+                    click.echo(f"Demo sign-ins: {', '.join(SIGN_INS.values())} (password: {DEMO_PASSWORD}).")
+    elif ensure_schema(app) == "created":
+        click.echo("Created a new database.")
+    with get_db(app).connection_context():
+        if not Person.select().where(Person.password_hash.is_null(False)).exists():
+            click.echo("Nobody can sign in yet: create an admin with "
+                       "'dualdash create-user EMAIL --admin'.")
+    click.echo(f"Dual Dash is running on http://{host}:{port}/ (press Ctrl+C to stop).")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="Dual Dash")
