@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from peewee import DatabaseProxy
 from playhouse import db_url
 from playhouse.migrations import Runner
@@ -87,6 +88,7 @@ def upgrade(db, target=None):
 
 
 @click.command("init")
+@with_appcontext
 def init_command():
     """Create the database (all tables) for a new install."""
     db = get_db()
@@ -106,6 +108,7 @@ def init_command():
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command():
     """Upgrade an existing database to the current schema, keeping its data."""
     db = get_db()

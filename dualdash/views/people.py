@@ -3,6 +3,8 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
 from .. import access
+from peewee import JOIN
+
 from ..models import JobRole, Level, Person, Team
 from .paging import Page
 
@@ -18,9 +20,9 @@ def index():
     if q:
         query = query.where(Person.name.contains(q) | Person.email.contains(q.lower()))
     query = (query.select(Person, Team, JobRole, Level)
-             .join_from(Person, Team, join_type="LEFT OUTER")
-             .join_from(Person, JobRole, join_type="LEFT OUTER")
-             .join_from(Person, Level, join_type="LEFT OUTER")
+             .join_from(Person, Team, JOIN.LEFT_OUTER)
+             .join_from(Person, JobRole, JOIN.LEFT_OUTER)
+             .join_from(Person, Level, JOIN.LEFT_OUTER)
              .order_by(Person.name))
     page = Page(query, request.args.get("page"), current_app.config["PEOPLE_PER_PAGE"])
     return render_template("people/index.html", page=page, q=q)

@@ -1,0 +1,118 @@
+"""The command line: create-user, demo, serve."""
+import pytest
+
+from dualdash.db import get_db
+from dualdash.demo import DEMO_PASSWORD, SIGN_INS
+from dualdash.models import JobRole, Level, Person, Team
+from dualdash.testing import login, make_app
+
+
+def test_create_user_creates_a_person_who_can_sign_in(app, runner):
+    result = runner.invoke(args=["create-user", "New.Admin@Example.com", "--password", "long-enough", "--admin"])
+    assert result.exit_code == 0, result.output
+    person = Person.get(Person.email == "new.admin@example.com")
+    assert person.is_admin and person.name == "New Admin"
+    r = app.test_client().post("/login", data={"email": "new.admin@example.com", "password": "long-enough"})
+    assert r.status_code == 302
+
+
+def test_create_user_gives_an_existing_person_a_new_password(app, runner, sample_org):
+    before = Person.select().count()
+    result = runner.invoke(args=["create-user", "member@example.com", "--password", "another-password"])
+    assert result.exit_code == 0 and "Set the password of Mo Member" in result.output
+    assert Person.select().count() == before
+    member = Person.get_by_id(sample_org.member.id)
+    assert not member.is_admin and member.manager_id == sample_org.manager.id
+    login(app.test_client(), member, password="another-password")
+
+
+def test_create_user_prompts_for_the_password(app, runner):
+    result = runner.invoke(args=["create-user", "kim@example.com"], input="typed-password\ntyped-password\n")
+    assert result.exit_code == 0, result.output
+    login(app.test_client(), Person.get(Person.email == "kim@example.com"), password="typed-password")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["create-user", "not-an-email", "--password", "long-enough"], "EMAIL"),
+    (["create-user", "kim@example.com", "--password", "short"], "at least 8"),
+])
+def test_create_user_refuses_bad_input(runner, args, message):
+    result = runner.invoke(args=args)
+    assert result.exit_code != 0 and message in result.output
+    assert Person.select().count() == 0
+
+
+def test_create_user_on_a_new_install_creates_the_database(tmp_path, empty_database_url):
+    app = make_app(tmp_path, empty_database_url)
+    result = app.test_cli_runner().invoke(args=["create-user", "first@example.com", "--password", "long-enough"])
+    assert result.exit_code == 0, result.output
+    with get_db(app).connection_context():
+        assert Person.select().count() == 1
+
+
+def test_demo_fills_a_realistic_organization(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    for email in SIGN_INS.values():
+        assert email in result.output
+    assert DEMO_PASSWORD in result.output
+    assert Team.select().where(Team.parent.is_null(False)).count() >= 2  # a tree, not a list
+    assert Team.select().count() >= 3
+    assert JobRole.select().count() >= 4
+    assert Level.select().count() >= 8
+    people = Person.select().count()
+    assert 35 <= people <= 45
+    with_manager = Person.select().where(Person.manager.is_null(False)).count()
+    assert with_manager == people - 1  # everyone but the top has a manager
+    # The printed sign-ins work, with the documented roles.
+    client = app.test_client()
+    for role, email in SIGN_INS.items():
+        login(client, Person.get(Person.email == email), password=DEMO_PASSWORD)
+        assert f"<strong>{role}</strong>" in client.get("/").get_data(as_text=True)
+        client.post("/logout")
+    assert runner.invoke(args=["demo"]).exit_code != 0  # never on top of an organization
+    assert Person.select().count() == people
+
+
+def test_demo_is_deterministic(tmp_path, app, runner):
+    runner.invoke(args=["demo"])
+    first = [(p.name, p.email, p.team_id, p.manager_id) for p in Person.select().order_by(Person.id)]
+    other = make_app(tmp_path / "other", f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other.test_cli_runner().invoke(args=["demo"])
+    from dualdash.db import bind
+    with get_db(other).connection_context():
+        second = [(p.name, p.email, p.team_id, p.manager_id) for p in Person.select().order_by(Person.id)]
+    bind(get_db(app))
+    assert first == second
+
+
+def test_serve_demo_fills_then_serves(tmp_path, empty_database_url, monkeypatch):
+    import waitress
+    served = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
+    app = make_app(tmp_path, empty_database_url)
+    result = app.test_cli_runner().invoke(args=["serve", "--demo", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert "admin@example.com" in result.output and "http://127.0.0.1:5123/" in result.output
+    assert served["host"] == "127.0.0.1" and served["port"] == 5123
+    assert served["app"].test_client().get("/login").status_code == 200
+    again = app.test_cli_runner().invoke(args=["serve", "--demo"])
+    assert again.exit_code == 0 and "leaving it as it is" in again.output
+
+
+def test_serve_without_users_says_how_to_create_one(tmp_path, empty_database_url, monkeypatch):
+    import waitress
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: None)
+    app = make_app(tmp_path, empty_database_url)
+    result = app.test_cli_runner().invoke(args=["serve"])
+    assert result.exit_code == 0 and "dualdash create-user" in result.output
+
+
+def test_dualdash_and_flask_share_commands():
+    from click.testing import CliRunner
+
+    from dualdash.cli import main
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ["init", "migrate", "create-user", "import", "demo", "serve"]:
+        assert command in result.output
