@@ -1,4 +1,11 @@
-"""Dual Dash: coach people with KPIs, Performance Drivers and Role Skills."""
-from .app import create_app
+"""Dual Dash: coach people with KPIs, Performance Drivers and Role Skills.
 
-__all__ = ["create_app"]
+Plugin authors need only ``from dualdash import hookimpl``; the value types are here too."""
+from .app import create_app
+from .hookspecs import hookimpl
+from .plugin_types import (Band, BandRule, BenchmarkInfo, CoachingQuestion, Driver, KPIDefinition, KPIInfo,
+                           Period, PersonInfo, ScalePoint, Situation, Skill, SkillFramework, WorksheetSection)
+
+__all__ = ["create_app", "hookimpl", "Band", "BandRule", "BenchmarkInfo", "CoachingQuestion", "Driver",
+           "KPIDefinition", "KPIInfo", "Period", "PersonInfo", "ScalePoint", "Situation", "Skill",
+           "SkillFramework", "WorksheetSection"]

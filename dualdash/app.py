@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, config, db, views
+from . import auth, config, db, plugins, views
 from .cli import register_commands
 
 PACKAGE_DIR = Path(__file__).parent
@@ -17,10 +17,13 @@ def templates_dir():
     return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
-def create_app(test_config=None):
-    """Build a Dual Dash app: configuration, database, sign-in, pages and commands.
+def create_app(test_config=None, *, strict_plugins=True):
+    """Build a Dual Dash app: configuration, database, plugins, sign-in, pages and commands.
 
-    ``test_config`` (a dict) overrides every other source of configuration."""
+    ``test_config`` (a dict) overrides every other source of configuration. A plugin that cannot
+    load or defines something malformed stops the app (:class:`dualdash.plugins.PluginsFailed`);
+    with ``strict_plugins=False`` the faults are kept in ``app.extensions["dualdash.plugins"]``
+    instead, so that ``dualdash plugins`` can still list what loaded."""
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("DUALDASH_INSTANCE")
     app = Flask(
         __name__,
@@ -30,9 +33,14 @@ def create_app(test_config=None):
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
+    app.extensions["dualdash.test_config"] = dict(test_config or {})
     db.init_app(app)
+    framework = app.extensions["dualdash.plugins"] = plugins.load(app)
     CSRFProtect(app)
     auth.init_app(app)
     views.init_app(app)
     register_commands(app)
+    plugins.install(app, framework)
+    if framework.errors and strict_plugins:
+        raise plugins.PluginsFailed(framework.errors)
     return app

@@ -1,12 +1,13 @@
 """The ``dualdash`` command line: a Flask/click group, so ``flask --app dualdash`` has the same commands."""
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 
 def register_commands(app):
     """Add Dual Dash's commands to ``app.cli`` (``init`` and ``migrate`` come with the database)."""
-    from .commands import accounts, demo, imports, serve
+    from .commands import accounts, demo, imports, plugins, serve
     app.cli.add_command(accounts.create_user_command)
+    app.cli.add_command(plugins.plugins_command)
     app.cli.add_command(imports.import_group)
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(serve.serve_command)
@@ -14,7 +15,8 @@ def register_commands(app):
 
 def _create_app():
     from . import create_app
-    return create_app()
+    # Lenient, so that `dualdash plugins` can list what loaded; every other command refuses below.
+    return create_app(strict_plugins=False)
 
 
 class DualDashGroup(FlaskGroup):
@@ -25,6 +27,15 @@ class DualDashGroup(FlaskGroup):
         super().__init__(create_app=_create_app, add_default_commands=False, add_version_option=False,
                          load_dotenv=False, set_debug_flag=False, **kwargs)
         self.params = [p for p in self.params if p.name not in {"env_file", "app", "debug"}]
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if name != "plugins":
+            from .plugins import PluginsFailed
+            errors = ctx.ensure_object(ScriptInfo).load_app().extensions["dualdash.plugins"].errors
+            if errors:
+                raise click.ClickException(str(PluginsFailed(errors)) + "\n'dualdash plugins' lists what loaded.")
+        return name, command, rest
 
 
 @click.group(cls=DualDashGroup)

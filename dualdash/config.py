@@ -26,6 +26,13 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Plugins: the folder of plugin files (None: the checkout's plugins/ or <instance>/plugins;
+    # "" for none), names to block (built-in ones included), and whether installed packages load.
+    PLUGINS_DIR = None
+    DISABLED_PLUGINS = []
+    LOAD_ENTRY_POINTS = True
+    # Extra plugins to register: modules or import paths (mostly for tests).
+    PLUGINS = []
 
 
 def load(app, test_config=None):

@@ -5,6 +5,9 @@ Use them from a ``conftest.py`` with ``pytest_plugins = ["dualdash.testing"]``.
 Fixtures:
 - ``app``: a Dual Dash app on a fresh, migrated database (SQLite in a temporary folder, or the
   PostgreSQL server named by ``DUALDASH_TEST_DATABASE_URL``); CSRF checks off, cheap password hashing;
+  the built-in plugins plus those of the ``dualdash_plugins`` fixture, and no others;
+- ``dualdash_plugins``: override it to return your plugin modules (or import paths);
+- ``app_config``: override it to return extra settings (e.g. ``{"DISABLED_PLUGINS": [...]}``);
 - ``client`` / ``runner``: Flask's test client and CLI runner for ``app``;
 - ``sample_org``: a small organization (see :func:`make_sample_org`);
 - ``as_admin`` / ``as_manager`` / ``as_member``: test clients already signed in as those people;
@@ -29,6 +32,9 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    # Only the built-in plugins and those a test names: nothing from the environment.
+    "PLUGINS_DIR": "",
+    "LOAD_ENTRY_POINTS": False,
 }
 
 
@@ -83,13 +89,19 @@ def app_config():
 
 
 @pytest.fixture
-def app(tmp_path, app_config):
+def dualdash_plugins():
+    """Plugins for the ``app`` fixture (modules or import paths): override it to test yours."""
+    return []
+
+
+@pytest.fixture
+def app(tmp_path, app_config, dualdash_plugins):
     url = postgres_url()
     if url:
         fresh_postgres(url)
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    app = make_app(tmp_path, url, **app_config)
+    app = make_app(tmp_path, url, **{"PLUGINS": list(dualdash_plugins), **app_config})
     db = get_db(app)
     if not url.startswith("postgres"):
         upgrade(db)

@@ -16,12 +16,16 @@ from .demo import fill_demo
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Worker threads serving requests.")
+@click.option("--plugins-dir", type=click.Path(exists=True, file_okay=False, dir_okay=True),
+              help="Load plugin files from this folder (setting PLUGINS_DIR).")
 @with_appcontext
-def serve_command(demo, host, port, threads):
+def serve_command(demo, host, port, threads, plugins_dir):
     """Run Dual Dash with the production WSGI server."""
     import waitress
 
     app = current_app._get_current_object()
+    if plugins_dir:
+        app = _with_plugins_dir(app, plugins_dir)
     if demo:
         result = fill_demo(app)
         if result is not None:
@@ -39,3 +43,13 @@ def serve_command(demo, host, port, threads):
                        "'dualdash create-user EMAIL --admin'.")
     click.echo(f"Dual Dash is running on http://{host}:{port}/ (press Ctrl+C to stop).")
     waitress.serve(app, host=host, port=port, threads=threads, ident="Dual Dash")
+
+
+def _with_plugins_dir(app, plugins_dir):
+    """The app rebuilt with another plugins folder (the CLI built the first one before options were read)."""
+    from .. import create_app
+    from ..plugins import PluginsFailed
+    try:
+        return create_app({**app.extensions["dualdash.test_config"], "PLUGINS_DIR": plugins_dir})
+    except PluginsFailed as exc:
+        raise click.ClickException(str(exc))

@@ -7,8 +7,8 @@ from .. import access
 
 def init_app(app):
     """Register every blueprint, the error pages and what every template may use."""
-    from . import admin_people, admin_roles, admin_teams, home, people, profile
-    for module in (home, people, profile, admin_teams, admin_roles, admin_people):
+    from . import admin_people, admin_roles, admin_teams, framework, home, people, profile
+    for module in (home, people, profile, framework, admin_teams, admin_roles, admin_people):
         app.register_blueprint(module.bp)
 
     @app.context_processor

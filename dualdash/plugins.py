@@ -1,0 +1,263 @@
+"""Finding, loading and checking plugins, and what they define (the app's *framework*).
+
+A plugin manager is built for each app (never at import time) from, in this order: the built-in
+plugins (the defaults are plugins too), installed packages (entry point group ``dualdash``), the
+``.py`` files and packages of the plugins folder, and the ``PLUGINS`` setting (modules or import
+paths, used by tests). ``DISABLED_PLUGINS`` blocks any of them by name."""
+import importlib
+import importlib.util
+import logging
+import sys
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pluggy
+from flask import current_app, g
+
+from . import hookspecs
+from .plugin_checks import collect_definitions
+
+log = logging.getLogger(__name__)
+
+#: The defaults, registered like any other plugin.
+BUILTIN_PLUGINS = (
+    "dualdash.defaults.drivers",
+    "dualdash.defaults.band_rules",
+    "dualdash.defaults.coaching_questions",
+)
+ENTRY_POINT_GROUP = "dualdash"
+HOOK_PREFIX = "dualdash_"
+
+
+class PluginError(Exception):
+    """One plugin fault: which plugin, in which hook (if any), and why."""
+
+    def __init__(self, plugin, hook, cause):
+        self.plugin, self.hook, self.cause = plugin, hook, cause
+        where = f" in hook {hook}" if hook else ""
+        super().__init__(f"plugin '{plugin}'{where}: {cause}")
+
+
+class PluginsFailed(RuntimeError):
+    """Raised by ``create_app`` when plugins cannot be loaded or define something malformed."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        lines = "\n".join(f"  - {e}" for e in errors)
+        super().__init__(f"Dual Dash cannot start: {len(errors)} plugin problem(s):\n{lines}\n"
+                         "Fix or remove the plugin, or block it with DISABLED_PLUGINS.")
+
+
+@dataclass
+class PluginInfo:
+    """A loaded plugin: its name, where it came from, and the hooks it implements."""
+
+    name: str
+    source: str
+    module: object = None
+    hooks: list = field(default_factory=list)
+
+
+@dataclass
+class Framework:
+    """Everything the loaded plugins define, validated, plus any faults found."""
+
+    manager: pluggy.PluginManager
+    plugins: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    drivers: dict = field(default_factory=dict)          # key -> Driver
+    band_rules: dict = field(default_factory=dict)       # name -> BandRule
+    questions: list = field(default_factory=list)        # CoachingQuestion, in stable order
+    kpi_library: dict = field(default_factory=dict)      # key -> KPIDefinition
+    skill_frameworks: list = field(default_factory=list)
+    provided_by: dict = field(default_factory=dict)      # (kind, key) -> plugin name
+
+    def questions_for(self, situation, kpi=None, driver=None, skill=None):
+        """The coaching questions for a situation, narrowed to a KPI, driver or skill key."""
+        return [q for q in self.questions if q.situation == situation
+                and q.kpi in (None, kpi) and q.driver in (None, driver) and q.skill in (None, skill)]
+
+    def call_each(self, hook_name, **kwargs):
+        """Call a page-time hook plugin by plugin: ``[(plugin name, result)]``; a plugin that raises
+        is reported on the page (see :func:`report_failure`) and left out."""
+        results = []
+        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+            try:
+                results.append((impl.plugin_name, impl.function(**kwargs)))
+            except Exception as exc:  # a plugin's bug must not take the page down
+                report_failure(impl.plugin_name, hook_name, exc)
+        return results
+
+
+def current():
+    """The framework of the current app."""
+    return current_app.extensions["dualdash.plugins"]
+
+
+def report_failure(plugin, hook, exc, detail=""):
+    """Log a plugin fault at page time and list it for the page to show."""
+    error = PluginError(plugin, hook, f"{type(exc).__name__}: {exc}{detail}")
+    log.error("%s", error, exc_info=exc)
+    failures = g.setdefault("plugin_failures", [])
+    if str(error) not in failures:
+        failures.append(str(error))
+    return error
+
+
+def default_plugins_dir(app):
+    """The repository's plugins/ folder when run from a checkout, else ``<instance>/plugins``."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "plugins").is_dir():
+        return checkout / "plugins"
+    return Path(app.instance_path) / "plugins"
+
+
+def load(app):
+    """Build the plugin manager for ``app``, load every plugin and collect their definitions."""
+    pm = pluggy.PluginManager("dualdash")
+    pm.add_hookspecs(hookspecs)
+    fw = Framework(manager=pm)
+    disabled = set(app.config.get("DISABLED_PLUGINS") or ())
+    for name in disabled:
+        pm.set_blocked(name)
+
+    def register(name, source, loader):
+        if name in disabled:
+            return
+        try:
+            module = loader()
+        except Exception as exc:
+            fw.plugins.append(PluginInfo(name, source))
+            fw.errors.append(PluginError(name, None, f"failed to load: {type(exc).__name__}: {exc}"))
+            return
+        info = PluginInfo(name, source, module)
+        fw.plugins.append(info)
+        try:
+            pm.register(module, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            fw.errors.append(PluginError(name, None, str(exc)))
+            return
+        info.hooks = sorted(c.name for c in pm.get_hookcallers(module) or ())
+        _check_hook_names(name, module, fw)
+
+    for modname in BUILTIN_PLUGINS:
+        register(modname, "built-in", lambda m=modname: importlib.import_module(m))
+    if app.config.get("LOAD_ENTRY_POINTS", True):
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "unknown package"
+            register(ep.name, f"package {dist}", ep.load)
+    folder = app.config.get("PLUGINS_DIR")
+    if folder is None:
+        folder = default_plugins_dir(app)
+    if folder:
+        for name, path in _folder_plugins(Path(folder), fw):
+            register(name, f"file {path}", lambda n=name, p=path: _import_file(n, p))
+    for plugin in app.config.get("PLUGINS") or ():
+        if isinstance(plugin, str):
+            register(plugin, "setting PLUGINS", lambda p=plugin: importlib.import_module(p))
+        else:
+            register(getattr(plugin, "__name__", repr(plugin)), "setting PLUGINS", lambda p=plugin: p)
+    collect_definitions(fw)
+    return fw
+
+
+def _check_hook_names(name, module, fw):
+    """A misspelt hook name must not be silently ignored."""
+    specs = {n for n in dir(hookspecs) if n.startswith(HOOK_PREFIX)}
+    for attr in dir(module):
+        if not attr.startswith(HOOK_PREFIX) or attr in specs:
+            continue
+        value = getattr(module, attr)
+        if callable(value):
+            fw.errors.append(PluginError(name, attr, f"there is no hook named {attr} "
+                                         "(misspelt? see docs/plugins.md for the hook names)"))
+    for attr in specs:
+        if callable(getattr(module, attr, None)) and fw.manager.parse_hookimpl_opts(module, attr) is None:
+            fw.errors.append(PluginError(name, attr, "the function is not marked with @hookimpl "
+                                         "(from dualdash import hookimpl)"))
+
+
+def _folder_plugins(folder, fw):
+    """``(name, path)`` of each plugin in the folder: ``*.py`` files and packages (with __init__.py).
+
+    Tests (``test_*.py``, ``conftest.py``) and names starting with ``_`` or ``.`` are skipped."""
+    if not folder.is_dir():
+        if folder != Path(""):
+            fw.errors.append(PluginError(str(folder), None, "the plugins folder does not exist"))
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        stem = path.stem
+        if stem.startswith(("_", ".", "test_")) or stem == "conftest":
+            continue
+        if path.suffix == ".py" and path.is_file():
+            found.append((stem, path))
+        elif path.is_dir() and (path / "__init__.py").is_file():
+            found.append((path.name, path / "__init__.py"))
+    return found
+
+
+def _import_file(name, path):
+    """Import a plugin file under a private module name, fresh for each app."""
+    modname = f"dualdash_plugins.{name}"
+    locations = [str(path.parent)] if path.name == "__init__.py" else None
+    spec = importlib.util.spec_from_file_location(modname, path, submodule_search_locations=locations)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module  # so the plugin's own relative imports and pickling work
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(modname, None)
+        raise
+    return module
+
+
+def install(app, fw):
+    """Register the plugins' pages and commands, check KPIs' band rules, and call start-up hooks."""
+    for plugin, blueprints in _page_time_results(fw, "dualdash_blueprints"):
+        for bp in blueprints or ():
+            try:
+                app.register_blueprint(bp)
+            except Exception as exc:
+                fw.errors.append(PluginError(plugin, "dualdash_blueprints", f"{type(exc).__name__}: {exc}"))
+    for plugin, commands in _page_time_results(fw, "dualdash_cli_commands"):
+        for command in commands or ():
+            app.cli.add_command(command)
+    _check_kpi_rules(app, fw)
+    if not fw.errors:
+        for plugin, _ in _page_time_results(fw, "dualdash_startup", app=app):
+            pass
+
+
+def _page_time_results(fw, hook, **kwargs):
+    """Like Framework.call_each, for build-time hooks: a fault becomes a start-up error."""
+    results = []
+    for impl in getattr(fw.manager.hook, hook).get_hookimpls():
+        try:
+            results.append((impl.plugin_name, impl.function(**kwargs)))
+        except Exception as exc:
+            fw.errors.append(PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}"))
+    return results
+
+
+def _check_kpi_rules(app, fw):
+    """A KPI whose band rule no plugin defines would be banded by nothing: say so at start-up."""
+    from peewee import DatabaseError
+
+    from .db import get_db
+    from .models import KPI
+    db = get_db(app)
+    try:
+        with db.connection_context():
+            if "kpi" not in db.get_tables():
+                return
+            missing = (KPI.select(KPI.key, KPI.band_rule)
+                       .where(KPI.band_rule.not_in(list(fw.band_rules) or [""])).tuples())
+            for key, rule in missing:
+                fw.errors.append(PluginError(
+                    "(none)", "dualdash_band_rules",
+                    f"KPI '{key}' uses band rule '{rule}', which no loaded plugin defines "
+                    "(was the plugin that provides it removed or disabled?)"))
+    except DatabaseError as exc:
+        log.warning("Could not check the KPIs' band rules at start-up: %s", exc)
