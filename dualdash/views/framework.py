@@ -3,6 +3,7 @@ import datetime
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from .. import plugins
 from ..access import admin_required
@@ -28,7 +29,7 @@ def plugin_list():
     """Each loaded plugin, where it came from and its hooks; then everything they define."""
     fw = plugins.current()
     form = BandRuleTryForm(request.args)
-    form.rule.choices = [(name, f"{rule.label} ({name})") for name, rule in fw.band_rules.items()]
+    form.rule.choices = [SelectChoice(name, f"{rule.label} ({name})") for name, rule in fw.band_rules.items()]
     judgement = None
     if request.args and form.validate():
         judgement = judge(form.rule.data, float(form.value.data), _try_kpi(form), _try_benchmark(form),
