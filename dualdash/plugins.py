@@ -148,10 +148,12 @@ def load(app):
             dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "unknown package"
             register(ep.name, f"package {dist}", ep.load)
     folder = app.config.get("PLUGINS_DIR")
+    # Only a folder someone named must exist: the default one is optional (an installed wheel has none).
+    required = folder is not None
     if folder is None:
         folder = default_plugins_dir(app)
     if folder:
-        for name, path in _folder_plugins(Path(folder), fw):
+        for name, path in _folder_plugins(Path(folder), fw, required):
             register(name, f"file {path}", lambda n=name, p=path: _import_file(n, p))
     for plugin in app.config.get("PLUGINS") or ():
         if isinstance(plugin, str):
@@ -178,12 +180,13 @@ def _check_hook_names(name, module, fw):
                                          "(from dualdash import hookimpl)"))
 
 
-def _folder_plugins(folder, fw):
+def _folder_plugins(folder, fw, required=True):
     """``(name, path)`` of each plugin in the folder: ``*.py`` files and packages (with __init__.py).
 
-    Tests (``test_*.py``, ``conftest.py``) and names starting with ``_`` or ``.`` are skipped."""
+    Tests (``test_*.py``, ``conftest.py``) and names starting with ``_`` or ``.`` are skipped. A
+    missing folder is an error only when it is ``required`` (named by PLUGINS_DIR or --plugins-dir)."""
     if not folder.is_dir():
-        if folder != Path(""):
+        if required:
             fw.errors.append(PluginError(str(folder), None, "the plugins folder does not exist"))
         return []
     found = []

@@ -282,3 +282,12 @@ def test_plugin_pages_permissions(as_member, as_manager, client, sample_org):
 def test_the_database_is_not_needed_to_list_plugins(tmp_path):
     app = build(tmp_path)
     assert get_db(app).is_closed()
+
+
+def test_the_default_plugins_folder_is_optional_but_a_configured_one_is_not(tmp_path, monkeypatch):
+    import dualdash.plugins as plugins_module
+    monkeypatch.setattr(plugins_module, "default_plugins_dir", lambda app: tmp_path / "absent")
+    assert not framework(build(tmp_path, PLUGINS_DIR=None)).errors
+    with pytest.raises(PluginsFailed) as failed:
+        build(tmp_path, PLUGINS_DIR=str(tmp_path / "typo"))
+    assert "does not exist" in str(failed.value)
