@@ -279,7 +279,7 @@ def test_plugin_pages_permissions(as_member, as_manager, client, sample_org):
     assert client.get("/drivers").status_code == 302
 
 
-def test_the_database_is_not_needed_to_list_plugins(tmp_path):
+def test_start_up_leaves_no_database_connection_open(tmp_path):
     app = build(tmp_path)
     assert get_db(app).is_closed()
 
