@@ -84,10 +84,16 @@ class Framework:
         results = []
         for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
             try:
-                results.append((impl.plugin_name, impl.function(**kwargs)))
+                results.append((impl.plugin_name, call_impl(impl, kwargs)))
             except Exception as exc:  # a plugin's bug must not take the page down
                 report_failure(impl.plugin_name, hook_name, exc)
         return results
+
+
+def call_impl(impl, kwargs):
+    """Call one hook implementation as pluggy would: with only the arguments it names (pluggy lets an
+    implementation take fewer than the spec, e.g. ``def dualdash_startup():``)."""
+    return impl.function(*[kwargs[name] for name in impl.argnames])
 
 
 def current():
@@ -238,7 +244,7 @@ def _page_time_results(fw, hook, **kwargs):
     results = []
     for impl in getattr(fw.manager.hook, hook).get_hookimpls():
         try:
-            results.append((impl.plugin_name, impl.function(**kwargs)))
+            results.append((impl.plugin_name, call_impl(impl, kwargs)))
         except Exception as exc:
             fw.errors.append(PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}"))
     return results
