@@ -75,6 +75,8 @@ def build_demo(seed=7, today=None):
 
     def hire(team, role=None, manager=None, email=None, name=None, level=None, admin=False, years=None):
         generated_name, generated_email = next(names)
+        if name and not email:
+            email = f"{name}@{DOMAIN}".replace(" ", ".").lower()
         role_levels = levels.get(role, [])
         if level is None and role_levels:
             level = rng.choice(role_levels)
