@@ -11,7 +11,9 @@ Fixtures:
 - ``client`` / ``runner``: Flask's test client and CLI runner for ``app``;
 - ``sample_org``: a small organization (see :func:`make_sample_org`);
 - ``as_admin`` / ``as_manager`` / ``as_member``: test clients already signed in as those people;
-- ``login``: ``login(client, person)`` signs a client in.
+- ``login``: ``login(client, person)`` signs a client in;
+- ``count_queries``: ``count_queries(fn)`` calls ``fn`` and returns how many SQL statements it ran
+  (for "a fixed number of queries per page" tests).
 """
 import os
 from types import SimpleNamespace
@@ -189,3 +191,23 @@ def as_manager(app, sample_org):
 @pytest.fixture
 def as_member(app, sample_org):
     return login(app.test_client(), sample_org.member)
+
+
+@pytest.fixture
+def count_queries(app, monkeypatch):
+    """``count_queries(fn)`` calls ``fn`` and returns how many SQL statements it ran."""
+    db = get_db(app)
+    calls = []
+    original = db.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        calls.append(sql)
+        return original(sql, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", counting)
+
+    def run(fn):
+        calls.clear()
+        fn()
+        return len(calls)
+    return run

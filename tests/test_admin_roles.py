@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from dualdash.db import get_db
 from dualdash.forms.roles import LevelForm, RoleForm
 from dualdash.models import AuditLog, Benchmark, JobRole, KPI, Level, Person
 from dualdash.passwords import hash_password
@@ -22,26 +21,6 @@ def ranks(role):
 def audit_entries(action, object_type, obj_id):
     return list(AuditLog.select().where((AuditLog.action == action) & (AuditLog.object_type == object_type)
                                         & (AuditLog.object_id == str(obj_id))))
-
-
-@pytest.fixture
-def count_queries(app, monkeypatch):
-    """``count_queries(fn)`` calls ``fn`` and returns how many SQL statements it ran."""
-    db = get_db(app)
-    calls = []
-    original = db.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        calls.append(sql)
-        return original(sql, *args, **kwargs)
-
-    monkeypatch.setattr(db, "execute_sql", counting)
-
-    def run(fn):
-        calls.clear()
-        fn()
-        return len(calls)
-    return run
 
 
 def edit_url(role):

@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from dualdash.db import get_db
 from dualdash.forms.teams import TeamForm
 from dualdash.models import AuditLog, Person, Scorecard, Team
 from dualdash.passwords import hash_password
@@ -49,26 +48,6 @@ def tree_of(response):
 def audit_entries(action, obj):
     return list(AuditLog.select().where((AuditLog.action == action) & (AuditLog.object_type == "Team")
                                         & (AuditLog.object_id == str(obj.id))))
-
-
-@pytest.fixture
-def count_queries(app, monkeypatch):
-    """``count_queries(fn)`` calls ``fn`` and returns how many SQL statements it ran."""
-    db = get_db(app)
-    calls = []
-    original = db.execute_sql
-
-    def counting(sql, *args, **kwargs):
-        calls.append(sql)
-        return original(sql, *args, **kwargs)
-
-    monkeypatch.setattr(db, "execute_sql", counting)
-
-    def run(fn):
-        calls.clear()
-        fn()
-        return len(calls)
-    return run
 
 
 # --- the tree ------------------------------------------------------------------------------------
