@@ -81,13 +81,20 @@ class Framework:
     def call_each(self, hook_name, **kwargs):
         """Call a page-time hook plugin by plugin: ``[(plugin name, result)]``; a plugin that raises
         is reported on the page (see :func:`report_failure`) and left out."""
-        results = []
-        for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
-            try:
-                results.append((impl.plugin_name, call_impl(impl, kwargs)))
-            except Exception as exc:  # a plugin's bug must not take the page down
-                report_failure(impl.plugin_name, hook_name, exc)
-        return results
+        return _call_each(self.manager, hook_name, kwargs,
+                          lambda plugin, exc: report_failure(plugin, hook_name, exc))
+
+
+def _call_each(manager, hook_name, kwargs, on_error):
+    """``[(plugin name, result)]`` of each implementation, in load order; ``on_error(plugin, exc)``
+    is told of each one that raises (a plugin's bug must not take the app down)."""
+    results = []
+    for impl in getattr(manager.hook, hook_name).get_hookimpls():
+        try:
+            results.append((impl.plugin_name, call_impl(impl, kwargs)))
+        except Exception as exc:
+            on_error(impl.plugin_name, exc)
+    return results
 
 
 def call_impl(impl, kwargs):
@@ -235,19 +242,13 @@ def install(app, fw):
             app.cli.add_command(command)
     _check_kpi_rules(app, fw)
     if not fw.errors:
-        for plugin, _ in _page_time_results(fw, "dualdash_startup", app=app):
-            pass
+        _page_time_results(fw, "dualdash_startup", app=app)
 
 
 def _page_time_results(fw, hook, **kwargs):
     """Like Framework.call_each, for build-time hooks: a fault becomes a start-up error."""
-    results = []
-    for impl in getattr(fw.manager.hook, hook).get_hookimpls():
-        try:
-            results.append((impl.plugin_name, call_impl(impl, kwargs)))
-        except Exception as exc:
-            fw.errors.append(PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}"))
-    return results
+    return _call_each(fw.manager, hook, kwargs, lambda plugin, exc: fw.errors.append(
+        PluginError(plugin, hook, f"raised {type(exc).__name__}: {exc}")))
 
 
 def _check_kpi_rules(app, fw):
