@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, config, db, plugins, views
+from . import api, auth, config, db, plugins, views
 from .cli import register_commands
 
 PACKAGE_DIR = Path(__file__).parent
@@ -36,9 +36,10 @@ def create_app(test_config=None, *, strict_plugins=True):
     app.extensions["dualdash.test_config"] = dict(test_config or {})
     db.init_app(app)
     framework = app.extensions["dualdash.plugins"] = plugins.load(app)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     auth.init_app(app)
     views.init_app(app)
+    api.init_app(app, csrf)
     register_commands(app)
     plugins.install(app, framework)
     if framework.errors and strict_plugins:

@@ -12,6 +12,8 @@ Fixtures:
 - ``sample_org``: a small organization (see :func:`make_sample_org`);
 - ``as_admin`` / ``as_manager`` / ``as_member``: test clients already signed in as those people;
 - ``login``: ``login(client, person)`` signs a client in;
+- ``sample_kpis``: KPIs, scorecards and benchmarks on top of ``sample_org`` (see
+  :func:`make_sample_kpis`);
 - ``count_queries``: ``count_queries(fn)`` calls ``fn`` and returns how many SQL statements it ran
   (for "a fixed number of queries per page" tests).
 """
@@ -164,6 +166,42 @@ def make_sample_org():
 def sample_org(app):
     with app.app_context():
         return make_sample_org()
+
+
+def make_sample_kpis(org):
+    """KPIs for the sample organization, without measurements.
+
+    - ``calls``: weekly count, higher is better, summed; default line Meets 10 / Exceeds 20, Ramping
+      Account Executives 5 / 8;
+    - ``revenue``: weekly currency, higher is better, summed, 2 decimals; 1000 / 1500 for everyone;
+    - ``response``: weekly duration (minutes), lower is better, averaged; 60 / 30, band rule ``target``.
+    The Account Executive scorecard has calls and revenue (in that order); the Support Agent one has
+    response; ``member2`` has response added for them alone."""
+    from .models import KPI, Benchmark, Scorecard, ScorecardKPI
+    calls = KPI.create(key="calls", name="Calls made", cadence="weekly", rollup="sum", category="operational")
+    revenue = KPI.create(key="revenue", name="Revenue", unit="currency", cadence="weekly", rollup="sum",
+                         category="financial", decimals=2)
+    response = KPI.create(key="response", name="First response time", unit="duration", direction="lower",
+                          cadence="weekly", rollup="mean", category="customer", band_rule="target")
+    ae = Scorecard.create(name="Account Executive", role=org.roles.ae)
+    ScorecardKPI.create(scorecard=ae, kpi=calls, position=1)
+    ScorecardKPI.create(scorecard=ae, kpi=revenue, position=2)
+    agent = Scorecard.create(name="Support Agent", role=org.roles.agent)
+    ScorecardKPI.create(scorecard=agent, kpi=response, position=1)
+    extra = Scorecard.create(name=f"Added for {org.member2.name}", person=org.member2)
+    ScorecardKPI.create(scorecard=extra, kpi=response, position=1)
+    Benchmark.create(kpi=calls, meets=10, exceeds=20)
+    Benchmark.create(kpi=calls, role=org.roles.ae, level=org.levels["Ramping"], meets=5, exceeds=8)
+    Benchmark.create(kpi=revenue, meets=1000, exceeds=1500)
+    Benchmark.create(kpi=response, meets=60, exceeds=30)
+    return SimpleNamespace(calls=calls, revenue=revenue, response=response,
+                           scorecards=SimpleNamespace(ae=ae, agent=agent, member2=extra))
+
+
+@pytest.fixture
+def sample_kpis(app, sample_org):
+    with app.app_context():
+        return make_sample_kpis(sample_org)
 
 
 def login(client, person, password=PASSWORD):

@@ -7,8 +7,12 @@ from .. import access
 
 def init_app(app):
     """Register every blueprint, the error pages and what every template may use."""
-    from . import admin_people, admin_roles, admin_teams, framework, home, people, profile
-    for module in (home, people, profile, framework, admin_teams, admin_roles, admin_people):
+    from . import (admin_kpis, admin_people, admin_roles, admin_scorecards, admin_settings, admin_teams,
+                   framework, home, measurement_entry, people, profile, rank_stacks, results_drivers,
+                   scorecard_pages)
+    for module in (home, people, profile, framework, scorecard_pages, measurement_entry, rank_stacks,
+                   results_drivers, admin_teams, admin_roles, admin_people, admin_kpis, admin_scorecards,
+                   admin_settings):
         app.register_blueprint(module.bp)
 
     @app.context_processor
