@@ -5,6 +5,7 @@ A *view* period may be longer than a KPI's cadence (a weekly KPI seen by month):
 inside it are rolled up with the KPI's roll-up, and a summed KPI's lines are multiplied by the
 number of its periods inside the view. A view shorter than the KPI's cadence shows the KPI's period
 that contains the view's first day."""
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import fmean
@@ -106,9 +107,11 @@ def build(people, view, history=13, kpis_by_person=None, today=None):
     """Scorecards of ``people`` (with team/role/level loaded) for the ``view`` period.
 
     ``history`` periods of the view's cadence end with ``view`` (the trend). Runs a fixed number of
-    queries: the KPIs (unless given), their benchmarks and the measurements."""
+    queries: the KPIs (unless given), their benchmarks and the measurements. ``today`` (default: the
+    real today) decides how much of a period still in progress a summed KPI's target covers."""
     settings = org_settings.get()
     ws, fy = settings.week_start, settings.fiscal_year_start_month
+    today = today or datetime.date.today()
     kpis_by_person = kpis_by_person if kpis_by_person is not None else kpis_for(people)
     all_kpis = {k.id: k for ks in kpis_by_person.values() for k in ks}
     views = periods.series(view, max(1, history), ws, fy)
@@ -120,7 +123,7 @@ def build(people, view, history=13, kpis_by_person=None, today=None):
         pinfo = person_info(person)
         rows = []
         for kpi in kpis_by_person.get(person.id, []):
-            points = [_point(kpi, person, pinfo, v, values, lines, ws, fy) for v in views]
+            points = [_point(kpi, person, pinfo, v, values, lines, ws, fy, today) for v in views]
             row = KPIRow(kpi=kpi, current=points[-1], history=points)
             if len(points) > 1:
                 row.previous_band = points[-2].band
@@ -160,7 +163,7 @@ def _values(people, kpis, views, ws, fy):
     return found
 
 
-def _point(kpi, person, pinfo, view, values, lines, ws, fy):
+def _point(kpi, person, pinfo, view, values, lines, ws, fy, today):
     own = values.get((person.id, kpi.id), {})
     if periods.longer_or_equal(kpi.cadence, view.cadence):
         # The KPI's own period holding the view (the view itself when the cadences match).
@@ -171,7 +174,7 @@ def _point(kpi, person, pinfo, view, values, lines, ws, fy):
         period = view
         inside = sorted((start, v[0]) for start, v in own.items() if view.start <= start <= view.end)
         value = rollup(kpi.rollup, [v for _, v in inside])
-        factor = _periods_inside(view, kpi.cadence, ws, fy) if kpi.rollup == "sum" else 1
+        factor = _periods_inside(view, kpi.cadence, ws, fy, today) if kpi.rollup == "sum" else 1
     row, _ = benchmarks.applicable(lines.get(kpi.id, []), person.role_id, person.level_id, period.start)
     bench = benchmarks.scaled(benchmarks.info(row, pinfo.role, pinfo.level), factor)
     judgement = judge(kpi.band_rule, value, kpi_info(kpi), bench, pinfo, period) if value is not None \
@@ -195,11 +198,14 @@ def rollup(how, numbers):
     return numbers[-1]  # "last"
 
 
-def _periods_inside(view, cadence, ws, fy):
+def _periods_inside(view, cadence, ws, fy, today):
+    """How many periods of ``cadence`` start inside ``view`` — so far, for a view still in progress
+    (a month half gone is judged against half a month's target)."""
+    last_day = min(view.end, today)
     count, period = 0, periods.containing(view.start, cadence, ws, fy)
     if period.start < view.start:
         period = periods.shift(period, 1, ws, fy)
-    while period.start <= view.end:
+    while period.start <= last_day:
         count += 1
         period = periods.shift(period, 1, ws, fy)
     return max(count, 1)

@@ -116,3 +116,22 @@ def test_dualdash_and_flask_share_commands():
     assert result.exit_code == 0
     for command in ["init", "migrate", "create-user", "import", "demo", "serve"]:
         assert command in result.output
+
+
+def test_demo_has_kpis_benchmarks_and_a_year_of_weekly_values(app, runner):
+    import datetime
+
+    from dualdash.models import KPI, Benchmark, Measurement, Scorecard
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    roles_with_cards = {s.role_id for s in Scorecard.select() if s.role_id}
+    assert roles_with_cards == {r.id for r in JobRole.select()}           # every role has a scorecard
+    assert Benchmark.select().where(Benchmark.level.is_null(False)).count() >= 6  # tiered by level
+    assert Benchmark.select().where(Benchmark.effective_from > datetime.date(1970, 1, 1)).count() == 1
+    weeks = {m.period_start for m in Measurement.select(Measurement.period_start).distinct()}
+    assert len(weeks) == 52 and all(w.weekday() == 0 for w in weeks)
+    kpis = KPI.select().count()
+    people_with_roles = Person.select().where(Person.role.is_null(False)).count()
+    full = people_with_roles * 52 * 2  # at least two KPIs each
+    assert kpis >= 8 and full * 0.8 < Measurement.select().count()
+    # Gaps are missing rows, never zeros.
+    assert Measurement.select().where(Measurement.value == 0).count() < Measurement.select().count() * 0.01

@@ -148,3 +148,14 @@ def test_members_write_only_when_self_reporting(app, setup):
         assert validate(org.member, row)[1]
         org_settings.save(org_settings.OrgSettings(self_reporting=True))
         assert not validate(org.member, row)[1]
+
+
+def test_a_view_in_progress_is_judged_against_the_target_so_far(app, setup):
+    org, calls, response = setup
+    for start in (D(2026, 10, 5), D(2026, 10, 12)):
+        put(org.member2, calls, start, 12)
+    with app.test_request_context():
+        card = card_for(org.member2, periods.parse("2026-10", "monthly"), history=1, today=D(2026, 10, 14))
+    row = card.rows[0]
+    assert row.current.value == 24 and row.current.benchmark.meets == 20  # two weeks so far × 10
+    assert row.current.band == Band.MEETS
