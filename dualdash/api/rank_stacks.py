@@ -1,1 +1,44 @@
-"""Placeholder: filled in next."""
+"""GET /api/v1/rank-stacks/<kpi>: a KPI's rank stack as JSON, with the page's figures and the same
+visibility rules (see :mod:`dualdash.rank_stacks`): a row the caller may not know is unnamed
+(``id`` and ``name`` null), and a group hidden from a member has ``"hidden": true`` and no figures."""
+from flask import g, jsonify, request
+
+from .. import org_settings, periods, rank_stacks
+from ..models import KPI
+from . import bp, error, token_required
+
+
+@bp.route("/rank-stacks/<kpi_key>")
+@token_required
+def rank_stack(kpi_key):
+    """``?from=&to=&by=person|role|team&order=value|attainment`` (all optional)."""
+    kpi = KPI.get_or_none(KPI.key == kpi_key)
+    if kpi is None:
+        return error(404, f"There is no KPI with the key '{kpi_key}'.")
+    settings = org_settings.get()
+    try:
+        req = rank_stacks.read_request(kpi, request.args, settings)
+    except rank_stacks.BadRequest as exc:
+        return error(400, str(exc), errors=[{"field": name, "message": message} for name, message in exc.errors])
+    stack = rank_stacks.build(req, rank_stacks.audience(g.api_person), settings)
+    return jsonify(as_json(stack, settings.fiscal_year_start_month))
+
+
+def as_json(stack, fy):
+    """The agreed JSON shape of a stack."""
+    kpi = stack.kpi
+    return {
+        "kpi": {"key": kpi.key, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction},
+        "from": periods.key(stack.request.first, fy),
+        "to": periods.key(stack.request.last, fy),
+        "by": stack.request.by,
+        "order": stack.request.order,
+        "rows": [_row(row) for row in stack.rows],
+    }
+
+
+def _row(row):
+    return {"rank": row.rank, "id": row.id, "name": row.name, "value": row.value,
+            "attainment": None if row.attainment is None else round(row.attainment, 4),
+            "band": row.band.value if row.band else None, "people": row.people, "is_you": row.is_you,
+            "hidden": row.hidden}

@@ -1,4 +1,70 @@
-"""Placeholder: filled in next."""
-from flask import Blueprint
+"""The results × drivers view of a team: each person placed by KPI attainment and driver ratings
+in four quadrants (SVG), with the same figures in a table. Figures: :mod:`dualdash.results_drivers`."""
+import datetime
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from .. import access, org_settings, periods, results_drivers
+from ..charts.quadrants import Dot, quadrant_chart
+from ..models import Team
+from ..rank_stacks import format_attainment
 
 bp = Blueprint("results_drivers", __name__)
+
+
+@bp.route("/teams/<int:team_id>/results-drivers")
+@login_required
+def show(team_id):
+    """Admins, and managers with people below them in the team (or its sub-teams); others 403."""
+    team = Team.get_or_none(Team.id == team_id)
+    if team is None:
+        abort(404, "There is no such team.")
+    visible = None if current_user.is_admin else access.my_subtree()
+    if visible is not None and not visible:
+        abort(403, "The results × drivers view is for managers and admins.")
+    people = results_drivers.people_in(results_drivers.team_tree_ids(team.id), visible)
+    if visible is not None and not people:
+        abort(403, "Nobody in this team reports to you.")
+    settings = org_settings.get()
+    fy = settings.fiscal_year_start_month
+    context = {"team": team, "periods": periods, "fy": fy, "pct": format_attainment,
+               "quadrants": results_drivers.QUADRANTS, "today": datetime.date.today()}
+    try:
+        first, last = results_drivers.read_window(request.args, settings)
+    except results_drivers.BadWindow as exc:
+        form = {name: (request.args.get(name) or "").strip() for name in ("from", "to")}
+        return render_template("results_drivers/show.html", view=None, errors=exc.errors, form=form,
+                               **context), 400
+    view = results_drivers.build(team, people, first, last)
+    form = {"from": periods.key(first, fy), "to": periods.key(last, fy)}
+    return render_template("results_drivers/show.html", view=view, errors={}, form=form,
+                           chart=_chart(view) if view.placed else None, **context)
+
+
+def scorecard_url(person_id):
+    """The person's scorecard page (agreed URL, built by the scorecard pages)."""
+    return f"{request.script_root}/people/{person_id}/scorecard"
+
+
+def _chart(view):
+    dots = [Dot(label=p.person.name, x=p.attainment, y=p.drivers, href=scorecard_url(p.person.id),
+                title=f"{p.person.name}: attainment {format_attainment(p.attainment)}, drivers "
+                      f"{view.driver_text(p)} — {p.status}",
+                css_class=f"quadrant-{p.quadrant.replace('_', '-')}")
+            for p in view.placed]
+    corners = {corner: name for name, corner in results_drivers.QUADRANTS.values()}
+    if view.scale:
+        low, high = view.scale
+        y_ticks = [(0, str(low)), (0.5, f"{(low + high) / 2:g}"), (1, str(high))]
+    else:
+        y_ticks = [(0, "lowest"), (0.5, "middle"), (1, "highest")]
+    return quadrant_chart(
+        dots, title=f"Results × drivers: {view.team.name}",
+        description=f"{len(dots)} people placed by KPI attainment (across, 100% is on the Meets line; "
+                    "above 200% is drawn at the edge) and average driver rating (up). Each point links to "
+                    "the person's scorecard; the table below lists the same figures.",
+        corners=corners, x_split=results_drivers.ATTAINMENT_SPLIT, x_max=2.0,
+        y_split=results_drivers.DRIVER_SPLIT, x_label="KPI attainment", y_label="Average driver rating",
+        x_ticks=[(v / 100, f"{v}%") for v in (0, 50, 100, 150, 200)], y_ticks=y_ticks,
+        chart_id="results-drivers-chart")
