@@ -23,11 +23,15 @@ def subtree_ids(person_id):
     return {row[0] for row in cursor.fetchall()}
 
 
-def my_subtree():
-    """Ids below the signed-in person, computed once per request."""
-    if "subtree_ids" not in g:
-        g.subtree_ids = subtree_ids(current_user.id) if current_user.is_authenticated else set()
-    return g.subtree_ids
+def my_subtree(viewer=None):
+    """Ids below ``viewer`` (default: the signed-in person), computed once per request."""
+    viewer = current_user if viewer is None else viewer
+    if not viewer.is_authenticated:
+        return set()
+    known = g.setdefault("subtree_ids", {})
+    if viewer.id not in known:
+        known[viewer.id] = subtree_ids(viewer.id)
+    return known[viewer.id]
 
 
 def is_manager(person=None):
@@ -46,26 +50,31 @@ def role_name(person=None):
     return "manager" if is_manager(person) else "member"
 
 
-def can_view_person(person):
-    """Admins see everyone; others see themselves and everyone below them."""
-    if not current_user.is_authenticated:
+def can_view_person(person, viewer=None):
+    """Admins see everyone; others see themselves and everyone below them.
+
+    ``viewer`` defaults to the signed-in person (the API passes the token's owner)."""
+    viewer = current_user if viewer is None else viewer
+    if not viewer.is_authenticated:
         return False
-    return current_user.is_admin or person.id == current_user.id or person.id in my_subtree()
+    return viewer.is_admin or person.id == viewer.id or person.id in my_subtree(viewer)
 
 
-def can_manage_person(person):
+def can_manage_person(person, viewer=None):
     """May change a person's measurements, ratings and meetings: an admin, or anyone above them."""
-    if not current_user.is_authenticated:
+    viewer = current_user if viewer is None else viewer
+    if not viewer.is_authenticated:
         return False
-    return current_user.is_admin or person.id in my_subtree()
+    return viewer.is_admin or person.id in my_subtree(viewer)
 
 
-def visible_people_query():
-    """People the signed-in person may see, as a query to refine."""
+def visible_people_query(viewer=None):
+    """People ``viewer`` (default: the signed-in person) may see, as a query to refine."""
+    viewer = current_user if viewer is None else viewer
     query = Person.select()
-    if current_user.is_admin:
+    if viewer.is_admin:
         return query
-    ids = my_subtree() | {current_user.id}
+    ids = my_subtree(viewer) | {viewer.id}
     return query.where(Person.id.in_(list(ids)))
 
 

@@ -5,12 +5,13 @@ from flask.cli import FlaskGroup, ScriptInfo
 
 def register_commands(app):
     """Add Dual Dash's commands to ``app.cli`` (``init`` and ``migrate`` come with the database)."""
-    from .commands import accounts, demo, imports, plugins, serve
+    from .commands import accounts, demo, imports, plugins, serve, tokens
     app.cli.add_command(accounts.create_user_command)
     app.cli.add_command(plugins.plugins_command)
     app.cli.add_command(imports.import_group)
     app.cli.add_command(demo.demo_command)
     app.cli.add_command(serve.serve_command)
+    app.cli.add_command(tokens.create_token_command)
 
 
 def _create_app():

@@ -6,8 +6,9 @@ import secrets
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
+from ..db import database
 from ..models import ApiToken, Person, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -25,11 +26,35 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def error(status, message, **extra):
+def issue_token(person, name):
+    """Create a token for ``person``: ``(ApiToken row, token)``. Show the token once; only its hash
+    is kept.
+
+    The token starts with its row's id (``dd_42_…``) so that lists can name it by a prefix the
+    owner recognizes without anything secret being stored."""
+    with database.atomic():
+        row = ApiToken.create(person=person, name=name, token_hash=new_token()[1])
+        token = f"{TOKEN_PREFIX}{row.id}_{secrets.token_urlsafe(32)}"
+        row.token_hash = hash_token(token)
+        row.save(only=[ApiToken.token_hash])
+    return row, token
+
+
+def token_label(row):
+    """The public start of a token made by :func:`issue_token`, e.g. ``dd_42_…``."""
+    return f"{TOKEN_PREFIX}{row.id}_…"
+
+
+def error(status, message, headers=None, **extra):
     """A JSON error response: ``{"message": …}`` plus any details."""
     response = jsonify({"message": message, **extra})
     response.status_code = status
+    response.headers.update(headers or {})
     return response
+
+
+def unauthorized(message):
+    return error(401, message, headers={"WWW-Authenticate": 'Bearer realm="dualdash"'})
 
 
 def token_required(view):
@@ -39,22 +64,30 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return error(401, "Send a personal API token: 'Authorization: Bearer <token>'.")
+            return unauthorized("Send a personal API token: 'Authorization: Bearer <token>'.")
         row = (ApiToken.select(ApiToken, Person).join(Person)
                .where((ApiToken.token_hash == hash_token(token.strip())) & ApiToken.revoked_at.is_null()
                       & (Person.active == True))  # noqa: E712
                .first())
         if row is None:
-            return error(401, "This API token is unknown, revoked, or its owner is deactivated.")
+            return unauthorized("This API token is unknown, revoked, or its owner is deactivated.")
         ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == row.id).execute()
         g.api_person = row.person
         return view(*args, **kwargs)
     return wrapped
 
 
-@bp.errorhandler(HTTPException)
 def _json_error(exc):
-    return error(exc.code or 500, exc.description or exc.name)
+    headers = {"Allow": ", ".join(exc.valid_methods)} if isinstance(exc, MethodNotAllowed) \
+        and exc.valid_methods else None
+    return error(exc.code or 500, exc.description or exc.name, headers=headers)
+
+
+# By status code as well: the app's HTML error pages are registered by code, and Flask prefers a
+# handler for the code over one for the class.
+bp.register_error_handler(HTTPException, _json_error)
+for _code in default_exceptions:
+    bp.register_error_handler(_code, _json_error)
 
 
 @bp.errorhandler(Exception)
@@ -69,3 +102,23 @@ def init_app(app, csrf):
     from . import endpoints  # noqa: F401 (registers the routes)
     csrf.exempt(bp)
     app.register_blueprint(bp)
+
+    @app.before_request
+    def _api_routing_error():
+        # An unknown URL or a wrong method under /api/v1 matches no endpoint, so the blueprint's
+        # handlers do not apply: answer in JSON here rather than with the HTML error page.
+        exc = request.routing_exception
+        if not isinstance(exc, HTTPException) or not _is_api_path(request.path):
+            return None
+        if isinstance(exc, MethodNotAllowed):
+            allowed = [m for m in exc.valid_methods or () if m not in ("HEAD", "OPTIONS")]
+            return error(405, f"{request.method} is not allowed here; use {' or '.join(allowed)}.",
+                         headers={"Allow": ", ".join(exc.valid_methods or ())})
+        if exc.code == 404:
+            return error(404, f"The API has no {request.path}: the endpoints are listed in "
+                              f"{bp.url_prefix}/openapi.json.")
+        return None
+
+
+def _is_api_path(path):
+    return path == bp.url_prefix or path.startswith(bp.url_prefix + "/")

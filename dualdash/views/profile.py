@@ -1,11 +1,27 @@
-"""The signed-in person's own profile: their details and password."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+"""The signed-in person's own profile: their details, password and personal API tokens."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..api import issue_token, token_label
+from ..audit import record, snapshot
 from ..forms.auth import PasswordChangeForm
+from ..forms.tokens import TokenForm
+from ..models import ApiToken, utcnow
 from ..passwords import check_password, hash_password
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+
+def _page(form=None, token_form=None, new_token=None, status=200):
+    """The profile page; ``new_token`` is shown on this response only and stored nowhere."""
+    form = form or PasswordChangeForm(formdata=None)
+    token_form = token_form or TokenForm(formdata=None, prefix="token")
+    tokens = (ApiToken.select().where(ApiToken.person == current_user.id)
+              .order_by(ApiToken.revoked_at.is_null(False), ApiToken.created_at.desc(), ApiToken.id.desc()))
+    response = render_template("profile.html", form=form, token_form=token_form, tokens=list(tokens),
+                               token_label=token_label, new_token=new_token)
+    headers = {"Cache-Control": "no-store"} if new_token else {}
+    return response, status, headers
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -20,4 +36,35 @@ def show():
             current_user.save()
             flash("Your password is changed.", "success")
             return redirect(url_for("profile.show"))
-    return render_template("profile.html", form=form), 400 if form.errors else 200
+    return _page(form=form, status=400 if form.errors else 200)
+
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    """Create a token and show it on this response, once: it is not kept anywhere but as a hash, so
+    it is neither flashed nor put in the session (the usual redirect after a POST would lose it)."""
+    token_form = TokenForm(prefix="token")
+    if not token_form.validate_on_submit():
+        return _page(token_form=token_form, status=400)
+    row, token = issue_token(current_user.id, token_form.name.data)
+    record("create", row, None, snapshot(row))
+    return _page(new_token={"name": row.name, "value": token}, status=201)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    """Revoke one of the signed-in person's tokens: it stops working at once."""
+    row = ApiToken.get_or_none((ApiToken.id == token_id) & (ApiToken.person == current_user.id))
+    if row is None:
+        abort(404)
+    if row.revoked_at is not None:
+        flash(f"The token “{row.name}” was already revoked.", "success")
+    else:
+        before = snapshot(row)
+        row.revoked_at = utcnow()
+        row.save(only=[ApiToken.revoked_at])
+        record("revoke", row, before, snapshot(row))
+        flash(f"The token “{row.name}” is revoked: it no longer works.", "success")
+    return redirect(url_for("profile.show") + "#api-tokens")
