@@ -28,7 +28,11 @@ def load(kpi_ids):
 
 def applicable(lines, role_id, level_id, on_date):
     """The line of ``lines`` (one KPI's, from :func:`load`) that applies on ``on_date`` to someone
-    with this role and level, as a (row, specificity) pair; (None, None) when none does."""
+    with this role and level, as a (row, specificity) pair; (None, None) when none does.
+
+    A line with neither Meets nor Exceeds ends the lines of its specificity from its date on: the
+    next less specific one applies (how the benchmark form removes, say, a level's own line from a
+    date on without touching the periods before it)."""
     for specificity, wanted in ((2, (role_id, level_id)), (1, (role_id, None)), (0, (None, None))):
         if specificity and role_id is None:
             continue
@@ -36,6 +40,8 @@ def applicable(lines, role_id, level_id, on_date):
             continue
         for row in lines:  # newest first: the first one in force wins
             if (row[0], row[1]) == wanted and row[2] <= on_date:
+                if row[3] is None and row[4] is None:
+                    break
                 return row, specificity
     return None, None
 
