@@ -99,10 +99,12 @@ def _named(text, week_start, fy_month):
     if m := _WEEK.match(text):
         year, week = int(m[1]), int(m[2])
         try:
-            monday = datetime.date.fromisocalendar(year, week, 1)
+            # The organization's week holding most of the ISO week's days holds its Thursday (the
+            # inverse of key(), whatever day weeks start on).
+            thursday = datetime.date.fromisocalendar(year, week, 4)
         except ValueError:
             raise ValueError(f"“{text}”: {year} has no week {week}")
-        return containing(monday, "weekly", week_start, fy_month)
+        return containing(thursday, "weekly", week_start, fy_month)
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:

@@ -1,11 +1,19 @@
 """``dualdash import …``: bulk loads from CSV files."""
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 from flask.cli import with_appcontext
 
+from .. import measurement_import
 from ..db import get_db
 from ..people_import import PeopleImportError, import_people
+
+#: Files with more lines than this show progress bars (on stderr, so the report stays clean).
+PROGRESS_LINES = 10_000
+#: The command line has no signed-in person: it acts as an admin, recorded as nobody.
+COMMAND_LINE_ACTOR = SimpleNamespace(id=None, is_admin=True)
 
 
 @click.group("import")
@@ -37,3 +45,66 @@ def import_people_command(csv_file):
                        err=True)
             raise click.exceptions.Exit(1)
     click.echo(f"Created {result.created}, updated {result.updated} people.")
+
+
+@import_group.command("measurements")
+@click.argument("csv_file", metavar="FILE.csv",
+                type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@with_appcontext
+def import_measurements_command(csv_file):
+    """Create, change or remove measurements from FILE.csv.
+
+    \b
+    Header row, columns in any order (note optional):
+      person,kpi,period,value,note
+    person by email, kpi by key, period as a date inside it (2026-11-18),
+    a week (2026-W47), a month (2026-11), a quarter (2026-Q4) or a year;
+    an empty value means no data (a stored value is removed, never zero).
+    Any bad line: every problem is listed and nothing is written.
+    Importing the same file again changes nothing."""
+    lines = measurement_import.count_lines(csv_file)
+    bars = _ProgressBars(lines, csv_file.name) if lines > PROGRESS_LINES else None
+    db = get_db()
+    try:
+        with db.connection_context(), open(csv_file, "rb") as stream:
+            report = measurement_import.import_measurements(stream, COMMAND_LINE_ACTOR,
+                                                            source=f"command line: {csv_file.name}",
+                                                            progress=bars)
+    finally:
+        if bars:
+            bars.close()
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        count = len(report.problems)
+        click.echo(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} in {csv_file.name}.",
+                   err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"Imported {csv_file.name}: {report.summary()} "
+               f"({report.lines} line{'s' if report.lines != 1 else ''}).")
+
+
+class _ProgressBars:
+    """click progress bars for the two steps of an import: checking lines, then writing values."""
+
+    LABELS = {"check": "Checking {}", "write": "Writing {}"}
+
+    def __init__(self, lines, name):
+        self.lines, self.name = lines, name
+        self.step = self.bar = None
+        self.done = 0
+
+    def __call__(self, step, done, total):
+        if step != self.step:
+            self.close()
+            self.step, self.done = step, 0
+            self.bar = click.progressbar(length=total or self.lines, label=self.LABELS[step].format(self.name),
+                                         file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(max(0, done - self.done))
+        self.done = done
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
