@@ -2,7 +2,7 @@
 from flask import render_template
 from flask_login import current_user
 
-from .. import access
+from .. import access, org_settings
 
 
 def init_app(app):
@@ -18,8 +18,10 @@ def init_app(app):
     @app.context_processor
     def _globals():
         if current_user.is_authenticated:
-            return {"viewer_role": access.role_name()}
-        return {"viewer_role": None}
+            role = access.role_name()
+            return {"viewer_role": role,
+                    "may_enter_values": role != "member" or org_settings.get().self_reporting}
+        return {"viewer_role": None, "may_enter_values": False}
 
     for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Not found"),
                         (405, "Not allowed here"), (413, "File too large"), (500, "Something went wrong")):
