@@ -83,6 +83,8 @@ def build_kpis(rng, people, roles, levels, today):
             continue
         # Some people improve over the year, some slip, most hold steady.
         drift = rng.choice([-0.35, -0.2, 0, 0, 0, 0.15, 0.3])
+        # …and some are simply stronger than others at the same level.
+        talent = rng.choice([0.8, 0.9, 1.0, 1.0, 1.1, 1.25, 1.45])
         gap_start = rng.randrange(WEEKS) if rng.random() < 0.3 else None
         rank = person.level.rank if person.level_id else 2
         for key in keys:
@@ -94,7 +96,7 @@ def build_kpis(rng, people, roles, levels, today):
                 if rng.random() < 0.04:
                     continue
                 progress = week / (WEEKS - 1)
-                form = LEVEL_FORM.get(rank, 1.1) * (1 + drift * (progress - 0.5))
+                form = LEVEL_FORM.get(rank, 1.1) * talent * (1 + drift * (progress - 0.5))
                 form *= 1 + 0.12 * math.sin(week / 4 + person.id) + rng.gauss(0, 0.1)
                 value = meets / form if lower else meets * form
                 if KPIS[key][1] == "percent":
