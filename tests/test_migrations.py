@@ -49,7 +49,7 @@ def test_upgrade_from_the_first_schema_keeps_data(tmp_path, empty_database_url):
     assert refused.exit_code != 0 and "dualdash migrate" in refused.output
     result = runner.invoke(args=["migrate"])
     assert result.exit_code == 0, result.output
-    assert "0002_performance" in result.output
+    assert "0002_performance" in result.output and "0003_skills_and_meetings" in result.output
 
     with db.connection_context():
         assert schema_status(db)[1] == []

@@ -3,9 +3,11 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
                     TextField)
 
 from .base import BaseModel, utcnow
-from .org import JobRole, Person
+from .org import JobRole, Level, Person
 
 MEETING_STATUSES = ("planned", "held", "cancelled")
+#: Role-skill proficiency levels (stored as 1–4).
+PROFICIENCIES = {1: "Not trained", 2: "Trained", 3: "Advanced", 4: "Expert"}
 
 
 class Meeting(BaseModel):
@@ -22,6 +24,7 @@ class Meeting(BaseModel):
     repeat_every_days = IntegerField(null=True)
     version = IntegerField(default=1)
     created_at = DateTimeField(default=utcnow)
+    prepared_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("report", "scheduled_for"), False), (("manager", "scheduled_for"), False))
@@ -97,8 +100,19 @@ class RoleSkill(BaseModel):
         indexes = ((("role", "key"), True),)
 
 
+class SkillExpectation(BaseModel):
+    """The proficiency a role skill expects at one level of the role."""
+
+    skill = ForeignKeyField(RoleSkill, backref="expectations", on_delete="CASCADE")
+    level = ForeignKeyField(Level, on_delete="CASCADE")
+    proficiency = IntegerField()
+
+    class Meta:
+        indexes = ((("skill", "level"), True),)
+
+
 class SkillAssessment(BaseModel):
-    """A person's proficiency in a role skill on a date."""
+    """A person's proficiency in a role skill on a date (``is_self``: their own assessment)."""
 
     person = ForeignKeyField(Person, backref="skill_assessments", on_delete="CASCADE")
     skill = ForeignKeyField(RoleSkill, on_delete="CASCADE")
@@ -106,6 +120,7 @@ class SkillAssessment(BaseModel):
     assessed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
     assessed_on = DateField()
     note = TextField(default="")
+    is_self = BooleanField(default=False)
 
     class Meta:
         indexes = ((("person", "skill", "assessed_on"), False),)
