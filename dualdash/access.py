@@ -98,3 +98,34 @@ def admin_required(view):
         return view(*args, **kwargs)
     return wrapped
 
+
+
+def can_view_meeting(meeting, viewer=None):
+    """The 1:1's two people, admins, and anyone above the report see a meeting (its shared part)."""
+    viewer = current_user if viewer is None else viewer
+    if not viewer.is_authenticated:
+        return False
+    return (viewer.is_admin or viewer.id in (meeting.manager_id, meeting.report_id)
+            or meeting.report_id in my_subtree(viewer))
+
+
+def can_lead_meeting(meeting, viewer=None):
+    """May edit the agenda, shared notes and ratings, and mark it held: its manager, anyone above the
+    report, and admins. The report only adds talking points and updates their own action items."""
+    viewer = current_user if viewer is None else viewer
+    if not viewer.is_authenticated:
+        return False
+    return viewer.is_admin or viewer.id == meeting.manager_id or meeting.report_id in my_subtree(viewer)
+
+
+def can_read_private_note(note, viewer=None):
+    """A private note is its author's alone; an admin reads it only when the organization allows.
+    Never the report, whoever they are."""
+    viewer = current_user if viewer is None else viewer
+    if not viewer.is_authenticated:
+        return False
+    if viewer.id == note.author_id:
+        return True
+    from . import org_settings
+    report_id = note.meeting.report_id if hasattr(note, "meeting") else None
+    return bool(viewer.is_admin and org_settings.get().admin_sees_private_notes and viewer.id != report_id)

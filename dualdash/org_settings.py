@@ -22,6 +22,8 @@ class OrgSettings:
     rank_stacks_name_everyone: bool = False
     #: Aggregates (by role, by team) over fewer people than this are hidden from members.
     min_group_size: int = 3
+    #: Admins may read managers' private 1:1 notes (never the report).
+    admin_sees_private_notes: bool = False
 
 
 def get():

@@ -7,12 +7,14 @@ from .. import access, org_settings
 
 def init_app(app):
     """Register every blueprint, the error pages and what every template may use."""
-    from . import (admin_kpis, admin_people, admin_roles, admin_scorecards, admin_settings, admin_teams,
-                   framework, home, measurement_entry, people, profile, rank_stacks, results_drivers,
-                   scorecard_pages)
+    from . import (action_items, admin_kpis, admin_people, admin_roles, admin_scorecards, admin_settings,
+                   admin_skills, admin_teams, dashboard, driver_ratings, framework, home, measurement_entry,
+                   meetings, people, profile, rank_stacks, results_drivers, scorecard_pages, skills_pages,
+                   worksheet)
     for module in (home, people, profile, framework, scorecard_pages, measurement_entry, rank_stacks,
-                   results_drivers, admin_teams, admin_roles, admin_people, admin_kpis, admin_scorecards,
-                   admin_settings):
+                   results_drivers, driver_ratings, skills_pages, meetings, action_items, dashboard, worksheet,
+                   admin_teams, admin_roles, admin_people, admin_kpis, admin_scorecards, admin_settings,
+                   admin_skills):
         app.register_blueprint(module.bp)
 
     @app.context_processor
