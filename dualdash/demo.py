@@ -5,6 +5,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from .demo_coaching import build_coaching
 from .demo_kpis import build_kpis
 from .models import JobRole, Level, Person, Team
 from .passwords import hash_password
@@ -50,6 +51,8 @@ class DemoResult:
     sign_ins: dict
     kpis: int = 0
     measurements: int = 0
+    ratings: int = 0
+    meetings: int = 0
 
 
 def _unique_people(rng, count):
@@ -109,17 +112,24 @@ def build_demo(seed=7, today=None):
     for team, role_names in plan:
         for role_name in role_names:
             hire(team, role_name, leads[team])
-    everyone = list(Person.select(Person, JobRole, Level).join_from(Person, JobRole, join_type="LEFT OUTER JOIN")
-                    .join_from(Person, Level, join_type="LEFT OUTER JOIN").order_by(Person.id))
+    Manager = Person.alias()
+    everyone = list(Person.select(Person, JobRole, Level, Manager)
+                    .join_from(Person, JobRole, join_type="LEFT OUTER JOIN")
+                    .join_from(Person, Level, join_type="LEFT OUTER JOIN")
+                    .join_from(Person, Manager, on=(Person.manager == Manager.id), join_type="LEFT OUTER JOIN",
+                               attr="manager")
+                    .order_by(Person.id))
     kpi_count, measurement_count = build_kpis(rng, everyone, roles, levels, today)
+    ratings, _, meetings = build_coaching(rng, everyone, roles, levels, today, SIGN_INS["manager"])
     return DemoResult(teams=len(teams), roles=len(roles), people=len(everyone), sign_ins=dict(SIGN_INS),
-                      kpis=kpi_count, measurements=measurement_count)
+                      kpis=kpi_count, measurements=measurement_count, ratings=ratings, meetings=meetings)
 
 
 def format_sign_ins(result):
     """The lines printed after filling the demo."""
     lines = [f"Demo organization: {result.people} people, {result.teams} teams, {result.roles} job roles, "
-             f"{result.kpis} KPIs with {result.measurements} weekly values over a year.",
+             f"{result.kpis} KPIs with {result.measurements} weekly values over a year, {result.ratings} driver "
+             f"ratings and {result.meetings} 1:1s.",
              f"Sign in with any of these (password: {DEMO_PASSWORD}):"]
     lines += [f"  {role:<8} {email}" for role, email in result.sign_ins.items()]
     return "\n".join(lines)

@@ -135,3 +135,23 @@ def test_demo_has_kpis_benchmarks_and_a_year_of_weekly_values(app, runner):
     assert kpis >= 8 and full * 0.8 < Measurement.select().count()
     # Gaps are missing rows, never zeros.
     assert Measurement.select().where(Measurement.value == 0).count() < Measurement.select().count() * 0.01
+
+
+def test_demo_has_a_coaching_history_and_an_upcoming_1_1(app, runner):
+    import datetime
+
+    from dualdash.models import ActionItem, DriverRating, Meeting, PrivateNote, SkillAssessment, SkillExpectation
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    manager = Person.get(Person.email == SIGN_INS["manager"])
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    upcoming = [m for m in Meeting.select().where((Meeting.manager == manager.id) & (Meeting.status == "planned"))
+                if m.scheduled_for.date() == tomorrow]
+    assert upcoming and all(m.report.manager_id == manager.id for m in upcoming)
+    assert Meeting.select().where(Meeting.status == "held").count() > 100
+    assert PrivateNote.select().count() > 100
+    overdue = ActionItem.select().where((ActionItem.status == "open") & (ActionItem.due_date < datetime.date.today()))
+    assert overdue.count() > 0 and ActionItem.select().where(ActionItem.status == "done").count() > 0
+    rating_days = {r.rated_on for r in DriverRating.select(DriverRating.rated_on).distinct()}
+    assert max(rating_days) - min(rating_days) > datetime.timedelta(days=300)  # over the year
+    assert DriverRating.select().where(DriverRating.is_self == True).count() > 0  # noqa: E712
+    assert SkillExpectation.select().count() > 0 and SkillAssessment.select().count() > 0
