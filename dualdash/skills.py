@@ -58,3 +58,42 @@ def gaps(person):
     """The person's skills that fall short of what their level expects, largest gap first."""
     found = [s for s in statuses([person])[person.id] if s.gap]
     return sorted(found, key=lambda s: -s.gap)
+
+
+# --- how a gap reads on a page (text and a symbol, never colour alone) -------------------------
+
+@dataclass(frozen=True)
+class GapMark:
+    """How a skill status reads: ``kind`` (short / met / above / unassessed / none, for a CSS class),
+    a ``symbol`` and a short ``text`` (e.g. "▲1 short"), and a ``sentence`` for a person's page."""
+
+    kind: str
+    symbol: str
+    text: str
+    sentence: str
+
+    @property
+    def label(self):
+        """Symbol and text together, e.g. "▲1 short" or "✓ meets"."""
+        if not self.symbol:
+            return self.text
+        return f"{self.symbol}{self.text}" if self.kind == "short" else f"{self.symbol} {self.text}"
+
+
+def _steps(n):
+    return f"{n} step{'' if n == 1 else 's'}"
+
+
+def gap_mark(status):
+    """The :class:`GapMark` of a :class:`SkillStatus`."""
+    if status.expected is None:
+        return GapMark("none", "", "no expectation", "Nothing expected at this level.")
+    if status.current is None:
+        return GapMark("unassessed", "?", f"not assessed ({status.gap} short)",
+                       f"Not assessed yet: {status.expected_label} is expected.")
+    if status.gap:
+        return GapMark("short", "▲", f"{status.gap} short", f"{_steps(status.gap)} short")
+    if status.current > status.expected:
+        above = status.current - status.expected
+        return GapMark("above", "✓", f"+{above} above", f"Meets it, {_steps(above)} above")
+    return GapMark("met", "✓", "meets", "Meets the expectation")
