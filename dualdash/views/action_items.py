@@ -1,4 +1,79 @@
-"""Placeholder: filled in next."""
-from flask import Blueprint
+"""Action items: my own and, for managers, my people's; marking them done or open again."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import access, audit, follow_through
+from ..auth import safe_next
+from ..models import ActionItem, Person
+from ..models.base import utcnow
 
 bp = Blueprint("action_items", __name__)
+
+
+@bp.route("/action-items/")
+@login_required
+def index():
+    below = access.my_subtree()
+    return render_template(
+        "action_items/index.html",
+        mine=follow_through.open_action_items([current_user.id]),
+        done=follow_through.done_action_items(current_user.id),
+        people_items=follow_through.open_action_items(below),
+        is_manager=bool(below),
+        is_overdue=follow_through.is_overdue,
+    )
+
+
+def may_update(item, viewer=None):
+    """The owner, or anyone who may manage the owner (their managers up the line, admins)."""
+    viewer = current_user if viewer is None else viewer
+    return item.owner_id == viewer.id or access.can_manage_person(Person(id=item.owner_id), viewer)
+
+
+def _item_or_abort(item_id):
+    item = ActionItem.get_or_none(ActionItem.id == item_id)
+    if item is None:
+        abort(404)
+    if not may_update(item):
+        abort(403)
+    return item
+
+
+def _back():
+    target = request.form.get("next")
+    return redirect(safe_next(target) if target else url_for("action_items.index"))
+
+
+@bp.route("/action-items/<int:item_id>/done", methods=["POST"])
+@login_required
+def done(item_id):
+    item = _item_or_abort(item_id)
+    if item.status == "done":
+        flash("That action item was already done.", "success")
+        return _back()
+    before = audit.snapshot(item)
+    item.status, item.completed_at = "done", utcnow()
+    item.save()
+    audit.record("update", item, before, audit.snapshot(item))
+    flash(f"Marked done: {_short(item.description)}", "success")
+    return _back()
+
+
+@bp.route("/action-items/<int:item_id>/reopen", methods=["POST"])
+@login_required
+def reopen(item_id):
+    item = _item_or_abort(item_id)
+    if item.status != "done":
+        flash("That action item is already open.", "success")
+        return _back()
+    before = audit.snapshot(item)
+    item.status, item.completed_at = "open", None
+    item.save()
+    audit.record("update", item, before, audit.snapshot(item))
+    flash(f"Open again: {_short(item.description)}", "success")
+    return _back()
+
+
+def _short(text, length=80):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[:length - 1] + "…"
