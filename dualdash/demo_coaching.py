@@ -80,7 +80,7 @@ def _skills(roles, levels):
 def _meetings(rng, people, today, manager_email):
     """Fortnightly 1:1s over the last twelve weeks for every manager and report; one coming up tomorrow
     for the demo manager."""
-    count = 0
+    count = upcoming = 0
     for person in people:
         if person.manager_id is None:
             continue
@@ -111,8 +111,10 @@ def _meetings(rng, people, today, manager_email):
                 completed_at=datetime.datetime.combine(
                     due + datetime.timedelta(days=0 if late < 0.5 else 3), datetime.time(17)) if done else None)
         if person.manager.email == manager_email:
+            # Half-hour slots from 9:00, so the day reads like a real calendar.
+            slot = datetime.time(9 + upcoming // 2, 30 * (upcoming % 2))
             Meeting.create(manager=person.manager_id, report=person.id, repeat_every_days=14,
-                           scheduled_for=datetime.datetime.combine(today + datetime.timedelta(days=1),
-                                                                   datetime.time(10)))
+                           scheduled_for=datetime.datetime.combine(today + datetime.timedelta(days=1), slot))
             count += 1
+            upcoming += 1
     return count
