@@ -38,7 +38,8 @@ def build_coaching(rng, people, roles, levels, today, manager_email):
             continue
         base = rng.choice([2, 3, 3, 4, 4])
         for month in range(12, 0, -1):
-            day = today - datetime.timedelta(days=30 * month + rng.randrange(5))
+            # Monthly, the latest a couple of weeks ago: only low ratings are due for discussion.
+            day = today - datetime.timedelta(days=30 * month - 16 + rng.randrange(5))
             for key, driver in drivers.items():
                 if driver.roles and (not person.role_id or person.role.name not in driver.roles):
                     continue
