@@ -26,13 +26,12 @@ everything is written in one transaction. Importing the same file again changes 
 The file is read line by line, so a large file is never held in memory as text; only the valid
 values are kept until they are written.
 """
-import codecs
-import csv
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 from . import measurements
 from .audit import record
+from .csv_files import CsvFile, FileProblem, LineProblem
 from .db import database
 
 COLUMNS = ("person", "kpi", "period", "value", "note")
@@ -55,19 +54,6 @@ member@example.com,calls_made,2026-W46,,
 """
 
 
-@dataclass(frozen=True)
-class LineProblem:
-    """One problem: the file's line number (header = 1), the column (or None) and why."""
-
-    line: int
-    column: Optional[str]
-    message: str
-
-    def __str__(self):
-        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
-        return f"{where}: {self.message}"
-
-
 @dataclass
 class ImportReport:
     """What an import found and did: ``problems`` (nothing was written when there are any) or
@@ -85,13 +71,6 @@ class ImportReport:
         """"3 new, 1 changed, 10 unchanged, 2 removed"."""
         c = self.counts or measurements.Counts()
         return f"{c.created} new, {c.updated} changed, {c.unchanged} unchanged, {c.removed} removed"
-
-
-class _FileProblem(Exception):
-    """The file as a whole cannot be read further."""
-
-    def __init__(self, problem=None):
-        self.problem = problem
 
 
 def import_measurements(stream, actor, *, source="", progress=None):
@@ -126,24 +105,11 @@ def check(stream, actor, *, progress=None):
     writer = measurements.Writer(actor, noun="line")
     entries, report = [], ImportReport()
     try:
-        reader = csv.reader(_decoded_lines(stream))
-        columns = _read_header(reader, report.problems)
-        reported = 0
-        while True:
-            line = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise _FileProblem(LineProblem(line, None, f"this line cannot be read as CSV ({exc}).")) from None
-            if progress and reader.line_num - reported >= PROGRESS_EVERY:
-                reported = reader.line_num
-                progress("check", reported, None)
-            if not any(v.strip() for v in values):
-                continue  # blank lines are harmless
+        csv_file = CsvFile(stream, COLUMNS, REQUIRED_COLUMNS, report.problems,
+                           on_read=_every(PROGRESS_EVERY, progress) if progress else None)
+        for line, values in csv_file:
             report.lines += 1
-            cells = _cells(line, columns, values, report.problems)
+            cells = csv_file.cells(line, values)
             if cells is None:
                 continue
             result = writer.entry(line, cells["person"], cells["kpi"], cells["period"], cells["value"],
@@ -153,14 +119,26 @@ def check(stream, actor, *, progress=None):
             else:
                 report.problems.extend(LineProblem(p.where, p.field, _sentence(p.message)) for p in result)
         if progress:
-            progress("check", reader.line_num, None)
-    except _FileProblem as problem:
+            progress("check", csv_file.lines_read, None)
+    except FileProblem as problem:
         if problem.problem:
             report.problems.append(problem.problem)
         return [], report
     if not report.lines and not report.problems:
         report.problems.append(LineProblem(1, None, "the file has a header but no measurements after it."))
     return entries, report
+
+
+def _every(step, progress):
+    """An ``on_read`` hook that reports the "check" step's progress every ``step`` lines."""
+    reported = 0
+
+    def on_read(lines_read):
+        nonlocal reported
+        if lines_read - reported >= step:
+            reported = lines_read
+            progress("check", reported, None)
+    return on_read
 
 
 def count_lines(path):
@@ -175,64 +153,3 @@ def count_lines(path):
 def _sentence(message):
     """The core's messages are phrases ("“x” is not a number"); reports show sentences."""
     return message if message.endswith(".") else message + "."
-
-
-def _decoded_lines(stream):
-    """The stream's lines as text; a BOM at the start is dropped.
-
-    Decoded line by line (not by a text wrapper) so that a bad byte is reported with its line."""
-    for number, raw in enumerate(iter(stream.readline, b""), start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _FileProblem(LineProblem(number, None, (
-                "the file is not UTF-8 text. Save it as “CSV UTF-8” (in Excel: Save As, "
-                "CSV UTF-8) and try again."))) from None
-
-
-def _read_header(reader, problems):
-    """The header's column names (lower case), in file order; header problems go to ``problems``.
-
-    Raises _FileProblem when the lines cannot be understood without a better header."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise _FileProblem(LineProblem(1, None, (
-            "the file is empty. The first line must name the columns: " + ",".join(COLUMNS) + "."))) from None
-    except csv.Error as exc:
-        raise _FileProblem(LineProblem(1, None, f"the header cannot be read as CSV ({exc}).")) from None
-    columns = [name.strip().lower() for name in header]
-    if len(columns) == 1 and ";" in columns[0]:
-        raise _FileProblem(LineProblem(1, None, "the columns are separated by semicolons: save the file "
-                                                "with commas (CSV, comma-separated)."))
-    fatal = False
-    for index, name in enumerate(columns):
-        if name in columns[:index]:
-            problems.append(LineProblem(1, name, "this column appears twice."))
-            fatal = True
-        elif name not in COLUMNS:
-            label = name or f"(column {index + 1} has no name)"
-            problems.append(LineProblem(1, label, "unknown column; the columns are: " + ", ".join(COLUMNS) + "."))
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            problems.append(LineProblem(1, name, "this required column is missing."))
-            fatal = True
-    if fatal:
-        # Without these columns every line would be reported for the header's one mistake.
-        raise _FileProblem()
-    return columns
-
-
-def _cells(line, columns, values, problems):
-    """``{column: text}`` of one line, or None (with the problem noted) when it has too many values."""
-    if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
-        problems.append(LineProblem(line, None, (
-            f"this line has {len(values)} values but the header names {len(columns)} columns.")))
-        return None
-    cells = dict(zip(columns, values))
-    # A short line (trailing empty cells cut off): the missing cells are empty.
-    for name in columns[len(values):]:
-        cells[name] = ""
-    return cells

@@ -30,8 +30,6 @@ nothing is written; otherwise every change is written in one transaction and rec
 trail. A change that would give the organization a manager cycle (A manages B manages A, through
 the file, the database, or both) is refused.
 """
-import codecs
-import csv
 import datetime
 import os
 import re
@@ -41,6 +39,7 @@ from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
 from .audit import record, snapshot
+from .csv_files import CsvFile, FileProblem, LineProblem
 from .db import database
 from .models import JobRole, Level, Person, Team
 
@@ -71,19 +70,6 @@ KEEP = object()
 BAD = object()
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the file's line number (header = 1), the column (or None) and why."""
-
-    line: int
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
-        return f"{where}: {self.message}"
-
-
 class PeopleImportError(Exception):
     """The file was refused; ``errors`` lists every problem, in file order. Nothing was written."""
 
@@ -111,13 +97,6 @@ class _Row:
         self.line = line
 
 
-class _FileProblem(Exception):
-    """The file as a whole cannot be read further."""
-
-    def __init__(self, error=None):
-        self.error = error
-
-
 def import_people(source):
     """Import people from ``source`` (a path, or a binary file object) and return an
     :class:`ImportResult`; raise :class:`PeopleImportError` (with every problem) and write
@@ -137,26 +116,16 @@ def validate(stream):
     errors = []
     rows = []
     try:
-        reader = csv.reader(_decoded_lines(stream))
-        columns = _read_header(reader, errors)
+        csv_file = CsvFile(stream, COLUMNS, REQUIRED_COLUMNS, errors)
         seen = {}
-        while True:
-            line = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise _FileProblem(RowError(line, None, f"this line cannot be read as CSV ({exc}).")) from None
-            if not any(v.strip() for v in values):
-                continue  # blank lines are harmless
-            row = _parse_row(line, columns, values, lookups, seen, errors)
+        for line, values in csv_file:
+            row = _parse_row(csv_file, line, values, lookups, seen, errors)
             if row is not None:
                 rows.append(row)
-    except _FileProblem as problem:
-        raise PeopleImportError(errors + ([problem.error] if problem.error else [])) from None
+    except FileProblem as problem:
+        raise PeopleImportError(errors + ([problem.problem] if problem.problem else [])) from None
     if not rows and not errors:
-        errors.append(RowError(1, None, "the file has a header but no people after it."))
+        errors.append(LineProblem(1, None, "the file has a header but no people after it."))
     if errors and not rows:
         raise PeopleImportError(errors)
     _check_against_database(rows, lookups, errors)
@@ -165,73 +134,18 @@ def validate(stream):
     return rows
 
 
-def _decoded_lines(stream):
-    """The stream's lines as text; a BOM at the start is dropped.
-
-    Decoded line by line (not by a text wrapper) so that a bad byte is reported with its line."""
-    for number, raw in enumerate(iter(stream.readline, b""), start=1):
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _FileProblem(RowError(number, None, (
-                "the file is not UTF-8 text. Save it as “CSV UTF-8” (in Excel: Save As, "
-                "CSV UTF-8) and try again."))) from None
-
-
-def _read_header(reader, errors):
-    """The header's column names (lower case), in file order; header problems go to ``errors``.
-
-    Raises _FileProblem when the rows cannot be understood without a better header."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise _FileProblem(RowError(1, None, (
-            "the file is empty. The first line must name the columns: " + ",".join(COLUMNS) + "."))) from None
-    except csv.Error as exc:
-        raise _FileProblem(RowError(1, None, f"the header cannot be read as CSV ({exc}).")) from None
-    columns = [name.strip().lower() for name in header]
-    if len(columns) == 1 and ";" in columns[0]:
-        raise _FileProblem(RowError(1, None, "the columns are separated by semicolons: save the file "
-                                             "with commas (CSV, comma-separated)."))
-    fatal = False
-    for index, name in enumerate(columns):
-        if name in columns[:index]:
-            errors.append(RowError(1, name, "this column appears twice."))
-            fatal = True
-        elif name not in COLUMNS:
-            label = name or f"(column {index + 1} has no name)"
-            errors.append(RowError(1, label, "unknown column; the columns are: " + ", ".join(COLUMNS) + "."))
-    for name in REQUIRED_COLUMNS:
-        if name not in columns:
-            errors.append(RowError(1, name, "this required column is missing."))
-            fatal = True
-    if fatal:
-        raise _FileProblem()
-    return columns
-
-
-def _parse_row(line, columns, values, lookups, seen, errors):
+def _parse_row(csv_file, line, values, lookups, seen, errors):
     """Check what can be checked within one row; problems go to ``errors``."""
-    if len(values) > len(columns) and any(v.strip() for v in values[len(columns):]):
-        errors.append(RowError(line, None, (
-            f"this line has {len(values)} values but the header names {len(columns)} columns.")))
+    cells = csv_file.cells(line, values)
+    if cells is None:
         return None
-    cells = {}
-    for name, value in zip(columns, values):
-        if name in COLUMNS:
-            cells[name] = value.strip()
-    # A short line (e.g. trailing empty cells cut off): missing cells are empty.
-    for name in columns[len(values):]:
-        if name in COLUMNS:
-            cells[name] = ""
+    cells = {name: value.strip() for name, value in cells.items() if name in COLUMNS}
     row = _Row(line)
     row.ok = True
 
     def fail(column, message):
         row.ok = False
-        errors.append(RowError(line, column, message))
+        errors.append(LineProblem(line, column, message))
 
     email = cells["email"]
     row.email = None
@@ -357,7 +271,7 @@ def _check_against_database(rows, lookups, errors):
         if row.role is not BAD:
             _resolve_level(row, lookups, errors)
         if row.manager not in (KEEP, None) and row.manager not in in_file and row.manager not in ids:
-            errors.append(RowError(row.line, "manager", f"no person with email {row.manager}."))
+            errors.append(LineProblem(row.line, "manager", f"no person with email {row.manager}."))
             row.manager = None
     _check_cycles(rows, stored_managers, errors)
 
@@ -369,7 +283,7 @@ def _resolve_level(row, lookups, errors):
         if person and person.level_id and row.role is not KEEP:
             level_role, level_name = lookups.level_info.get(person.level_id, (None, ""))
             if level_role != role_id:
-                errors.append(RowError(row.line, "role", (
+                errors.append(LineProblem(row.line, "role", (
                     f"their current level “{level_name}” is not a level of "
                     f"{_role_label(lookups, role_id)}: add a level column to give their new level.")))
         return
@@ -378,15 +292,16 @@ def _resolve_level(row, lookups, errors):
         return
     name = row.level
     if role_id is None:
-        errors.append(RowError(row.line, "level", f"“{name}” is given without a job role: a level "
-                                                   "belongs to a role, so give the role too."))
+        errors.append(LineProblem(row.line, "level", f"“{name}” is given without a job role: a level "
+                                                      "belongs to a role, so give the role too."))
     elif (role_id, name.lower()) in lookups.levels:
         row.level = lookups.levels[(role_id, name.lower())]
         return
     elif name.lower() in lookups.level_names:
-        errors.append(RowError(row.line, "level", f"“{name}” is not a level of {_role_label(lookups, role_id)}."))
+        errors.append(LineProblem(row.line, "level",
+                                  f"“{name}” is not a level of {_role_label(lookups, role_id)}."))
     else:
-        errors.append(RowError(row.line, "level", f"no level is named “{name}”."))
+        errors.append(LineProblem(row.line, "level", f"no level is named “{name}”."))
     row.level = BAD
 
 
@@ -430,7 +345,7 @@ def _report_cycle(cycle, line_of, lines, errors):
         if email not in line_of:
             continue
         chain = cycle[index:] + cycle[:index] + [email]
-        errors.append(RowError(line_of[email], "manager", (
+        errors.append(LineProblem(line_of[email], "manager", (
             "this makes a manager cycle (each one managed by the next): " + " → ".join(chain)
             + f" (lines {listed})."
             + ("" if len(lines) == len(cycle) else " Some of them are already in Dual Dash."))))

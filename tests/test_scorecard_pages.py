@@ -4,9 +4,10 @@ import csv
 import datetime
 import io
 import re
-from html.parser import HTMLParser
 
 import pytest
+
+from html_checks import assert_valid_html
 
 from dualdash import periods
 from dualdash.models import JobRole, Measurement, Person, Team
@@ -42,48 +43,6 @@ def kpi_block(response, name):
     raise AssertionError(f"no row for {name}")
 
 
-class Balanced(HTMLParser):
-    """A small well-formedness check: every element closed, in order, and ids unique."""
-
-    VOID = frozenset({"meta", "link", "input", "br", "img", "hr", "line", "circle", "polyline"})
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.ids, self.problems = [], set(), []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "style" in attrs:
-            self.problems.append(f"inline style on <{tag}>")
-        if attrs.get("id"):
-            if attrs["id"] in self.ids:
-                self.problems.append(f"duplicate id {attrs['id']}")
-            self.ids.add(attrs["id"])
-        if tag == "script":
-            self.problems.append("script")
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in self.VOID:
-            self.stack.pop()
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
-        else:
-            self.stack.pop()
-
-
-def assert_clean_html(response):
-    checker = Balanced()
-    checker.feed(response.get_data(as_text=True))
-    assert not checker.problems and not checker.stack, (checker.problems, checker.stack)
-
-
 def rows_of(response):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -112,7 +71,7 @@ def test_person_scorecard_values_bands_and_level_lines(as_manager, data):
     o, _ = data
     page = as_manager.get(f"/people/{o.member.id}/scorecard?period=2025-W47")
     assert page.status_code == 200
-    assert_clean_html(page)
+    assert_valid_html(page)
     calls = kpi_block(page, "Calls made")
     assert "9" in calls and "Exceeds" in calls and "180%" in calls
     assert "Meets 5 · Exceeds 8" in calls and "Account Executive, Ramping" in calls
@@ -262,7 +221,7 @@ def test_team_scorecard(as_manager, as_admin, data):
     o, _ = data
     page = as_manager.get(f"/teams/{o.teams.sales.id}/scorecard?period=2025-W47")
     assert page.status_code == 200
-    assert_clean_html(page)
+    assert_valid_html(page)
     body = text(page)
     for name in ("Mo Member", "Mia Member", "Ian Indirect", "Maria Manager"):
         assert name in body
@@ -300,7 +259,7 @@ def test_subtree_view(app, as_manager, as_admin, as_member, login, data):
     o, _ = data
     page = as_manager.get("/scorecards/?period=2025-W47")
     assert page.status_code == 200
-    assert_clean_html(page)
+    assert_valid_html(page)
     body = text(page)
     for name in ("Mo Member", "Mia Member", "Ian Indirect"):
         assert name in body

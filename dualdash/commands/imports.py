@@ -38,12 +38,7 @@ def import_people_command(csv_file):
         try:
             result = import_people(csv_file)
         except PeopleImportError as exc:
-            for error in exc.errors:
-                click.echo(str(error), err=True)
-            count = len(exc.errors)
-            click.echo(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} in {csv_file.name}.",
-                       err=True)
-            raise click.exceptions.Exit(1)
+            _refuse(exc.errors, csv_file)
     click.echo(f"Created {result.created}, updated {result.updated} people.")
 
 
@@ -74,14 +69,18 @@ def import_measurements_command(csv_file):
         if bars:
             bars.close()
     if not report.ok:
-        for problem in report.problems:
-            click.echo(str(problem), err=True)
-        count = len(report.problems)
-        click.echo(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} in {csv_file.name}.",
-                   err=True)
-        raise click.exceptions.Exit(1)
+        _refuse(report.problems, csv_file)
     click.echo(f"Imported {csv_file.name}: {report.summary()} "
                f"({report.lines} line{'s' if report.lines != 1 else ''}).")
+
+
+def _refuse(problems, csv_file):
+    """List every problem of ``csv_file`` on stderr, say nothing was imported and exit with status 1."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    count = len(problems)
+    click.echo(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} in {csv_file.name}.", err=True)
+    raise click.exceptions.Exit(1)
 
 
 class _ProgressBars:

@@ -9,6 +9,7 @@ from typing import Optional
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import IntegrityError, fn
+from playhouse.flask_utils import get_object_or_404
 
 from .. import benchmarks, org_settings, periods, plugins
 from ..access import admin_required
@@ -42,10 +43,7 @@ def line_number(value):
 
 
 def _kpi_or_404(kpi_id):
-    kpi = KPI.get_or_none(KPI.id == kpi_id)
-    if kpi is None:
-        abort(404)
-    return kpi
+    return get_object_or_404(KPI, KPI.id == kpi_id)
 
 
 def _has_values(kpi):

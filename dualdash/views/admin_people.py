@@ -5,6 +5,7 @@ out of lists; their reports keep them as manager until someone reassigns them.""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
+from playhouse.flask_utils import get_object_or_404
 
 from ..access import admin_required
 from ..audit import record, snapshot
@@ -141,10 +142,7 @@ def import_csv():
 
 
 def _person_or_404(person_id):
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
-        abort(404)
-    return person
+    return get_object_or_404(Person, Person.id == person_id)
 
 
 def _form_data(person):

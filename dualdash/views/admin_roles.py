@@ -5,6 +5,7 @@ to a role's levels first locks the role (:func:`_lock_role`) so that two admins 
 give two levels the same rank."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import Case, IntegrityError, fn
+from playhouse.flask_utils import get_object_or_404
 
 from ..access import admin_required
 from ..audit import record, snapshot
@@ -38,17 +39,11 @@ def _levels_by_role():
 
 
 def _role_or_404(role_id):
-    role = JobRole.get_or_none(JobRole.id == role_id)
-    if role is None:
-        abort(404)
-    return role
+    return get_object_or_404(JobRole, JobRole.id == role_id)
 
 
 def _level_or_404(role, level_id):
-    level = Level.get_or_none((Level.id == level_id) & (Level.role == role.id))
-    if level is None:
-        abort(404)
-    return level
+    return get_object_or_404(Level, Level.id == level_id, Level.role == role.id)
 
 
 def _lock_role(role):

@@ -1,8 +1,9 @@
 """Admin set-up of teams: the team tree, create, edit (name and parent), delete."""
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from peewee import Case, IntegrityError, fn
+from playhouse.flask_utils import get_object_or_404
 
 from ..access import admin_required
 from ..audit import record, snapshot
@@ -71,10 +72,7 @@ def people_counts():
 
 
 def _team_or_404(team_id):
-    team = Team.get_or_none(Team.id == team_id)
-    if team is None:
-        abort(404)
-    return team
+    return get_object_or_404(Team, Team.id == team_id)
 
 
 @bp.route("/")
