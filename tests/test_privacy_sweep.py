@@ -72,3 +72,15 @@ def test_a_peer_manager_cannot_open_the_meeting(app, sample_org, meeting):
     for url in (f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/worksheet", f"/people/{sample_org.member.id}/meetings"):
         response = peer.get(url)
         assert response.status_code == 403 and SECRET not in response.get_data(as_text=True), url
+
+
+def test_private_notes_stay_with_their_author_when_the_report_changes_manager(app, sample_org, meeting):
+    from dualdash.models import Person
+    from dualdash.testing import login
+    Person.update(manager=sample_org.peer).where(Person.id == sample_org.member.id).execute()
+    new_manager = login(app.test_client(), sample_org.peer)
+    page = new_manager.get(f"/meetings/{meeting.id}")
+    assert page.status_code == 200 and "Shared words" in page.get_data(as_text=True)
+    assert SECRET not in page.get_data(as_text=True)
+    old_manager = login(app.test_client(), sample_org.manager)
+    assert SECRET in old_manager.get(f"/meetings/{meeting.id}").get_data(as_text=True)
