@@ -1,14 +1,12 @@
 """The manager's dashboard (1:1s to hold, people not met lately, their open action items) and the
 admins' follow-through report (1:1s held vs planned vs missed, action items done on time)."""
-import csv
-import io
-import re
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from .. import access, follow_through
 from ..forms.dashboard import FollowThroughForm
+from .downloads import csv_download
 
 bp = Blueprint("dashboard", __name__)
 
@@ -46,7 +44,7 @@ def follow_through_report():
     start, end = form.period()
     result = follow_through.report(start, end)
     if request.args.get("format") == "csv":
-        return _csv_response(_csv_lines(result), f"follow-through-{start.isoformat()}-{end.isoformat()}")
+        return csv_download(_csv_lines(result), f"follow-through-{start.isoformat()}-{end.isoformat()}")
     csv_args = {**request.args.to_dict(), "format": "csv"}
     return render_template("dashboard/follow_through.html", form=form, report=result, csv_args=csv_args)
 
@@ -68,22 +66,3 @@ def _csv_lines(result):
 
 def _pct(rate):
     return "" if rate is None else f"{rate * 100:.1f}"
-
-
-def _csv_response(lines, name):
-    """A CSV download (UTF-8 with a byte-order mark, so that Excel reads accents)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for line in lines:
-        writer.writerow([_safe_cell(c) for c in line])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-def _safe_cell(value):
-    """Text a spreadsheet would run as a formula (a name starting with "=") is quoted with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") \
-            and not re.fullmatch(r"-?\d+(\.\d+)?", value):
-        return "'" + value
-    return value

@@ -3,13 +3,11 @@ and a manager's whole subtree grouped by team; each also as a CSV download of wh
 
 Every page runs a fixed number of queries whatever the number of people and periods: the people
 come in one query, and :func:`dualdash.scorecards.build` does the rest in a few more."""
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from peewee import JOIN
 
@@ -18,6 +16,7 @@ from ..charts.sparkline import sparkline
 from ..forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm, TeamScorecardForm
 from ..models import JobRole, Level, Person, Team
 from ..plugin_types import Band
+from .downloads import csv_download
 
 bp = Blueprint("scorecard_pages", __name__)
 
@@ -39,7 +38,7 @@ def person(person_id):
     who = scorecards.people_with_details([person_id])[person_id]
     card = scorecards.build([who], view, history=history)[0]
     if valid and _wants_csv():
-        return _csv_response(_person_csv(card), f"scorecard-{_slug(who.email.split('@')[0])}-{_key(view)}")
+        return csv_download(_person_csv(card), f"scorecard-{_slug(who.email.split('@')[0])}-{_key(view)}")
     sparks = {row.kpi.id: _spark(row, view) for row in card.rows}
     no_data = bool(card.rows) and all(row.current.value is None for row in card.rows)
     return render_template(
@@ -65,7 +64,7 @@ def team(team_id):
     people = _people(Person.team.in_(list(team_ids)), include_self=True)
     grid = _grid(scorecards.build(people, view, history=1))
     if valid and _wants_csv():
-        return _csv_response(_grid_csv([(teams[team_id], grid)], view, teams),
+        return csv_download(_grid_csv([(teams[team_id], grid)], view, teams),
                              f"team-{_slug(teams[team_id].name)}-{_key(view)}")
     return render_template(
         "scorecards/team.html", form=form, team=teams[team_id], grid=grid, view=view,
@@ -94,7 +93,7 @@ def subtree():
     cards = scorecards.build(people, view, history=1)
     groups = _groups(cards, teams)
     if valid and _wants_csv():
-        return _csv_response(_grid_csv(groups, view, teams), f"scorecards-{_key(view)}")
+        return csv_download(_grid_csv(groups, view, teams), f"scorecards-{_key(view)}")
     return render_template(
         "scorecards/subtree.html", form=form, groups=groups, view=view, people_count=len(people),
         team_paths={id_: _path(teams, id_) for id_ in teams}, chosen_team=teams.get(team_id),
@@ -380,25 +379,6 @@ def _raw(value, kpi):
 
 def _raw_pct(attainment):
     return "" if attainment is None else f"{attainment * 100:.1f}"
-
-
-def _csv_response(lines, name):
-    """A CSV download (UTF-8 with a byte-order mark, so that Excel reads accents)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for line in lines:
-        writer.writerow([_safe_cell(c) for c in line])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is quoted with an apostrophe (numbers are left)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") \
-            and not re.fullmatch(r"-?\d+(\.\d+)?", value):
-        return "'" + value
-    return value
 
 
 def _slug(text):
