@@ -7,7 +7,7 @@ have none."""
 import datetime
 from dataclasses import dataclass
 
-from . import periods, plugins, scorecards, skills
+from . import org_settings, periods, plugins, scorecards, skills
 from .models import ActionItem, AgendaItem, DriverRating, Meeting, utcnow
 from .plugin_types import Band, Situation
 
@@ -25,6 +25,14 @@ class Proposed:
     kind: str
     title: str
     source: str = None
+
+
+def review_period(day):
+    """The week a 1:1 on ``day`` looks back on: the one holding the day before, so a Monday 1:1 reviews
+    last week (complete) and a Friday one this week so far."""
+    settings = org_settings.get()
+    return periods.containing(day - datetime.timedelta(days=1), "weekly", settings.week_start,
+                              settings.fiscal_year_start_month)
 
 
 def last_held_before(meeting):
@@ -53,12 +61,12 @@ def propose(meeting, report, today=None):
 
 def _kpi_items(meeting, report, today):
     """KPIs that changed band since the last 1:1, are failing, or exceed (to recognise)."""
-    view = periods.containing(meeting.scheduled_for.date(), "weekly")
+    view = review_period(meeting.scheduled_for.date())
     current = scorecards.build([report], view, history=3, today=today)[0]
     previous_meeting = last_held_before(meeting)
     before = {}
     if previous_meeting is not None:
-        then = periods.containing(previous_meeting.scheduled_for.date(), "weekly")
+        then = review_period(previous_meeting.scheduled_for.date())
         before = {row.kpi.id: row.current.band for row in scorecards.build([report], then, history=1, today=today)[0].rows}
     found = []
     for row in current.rows:

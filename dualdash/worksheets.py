@@ -117,15 +117,14 @@ def _line(item, done=False):
 
 
 def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):
-    settings = org_settings.get()
     day = meeting.scheduled_for.date() if meeting is not None else (today or datetime.date.today())
-    view = periods.containing(day, "weekly", settings.week_start, settings.fiscal_year_start_month)
+    view = agenda.review_period(day)
     card = scorecards.build([report], view, history=HISTORY, today=today)[0]
     last = agenda.last_held_before(meeting or hook_meeting)
     actions, from_last = _actions(report, last)
     return Worksheet(
         person=report, manager=manager, date=day, period=view,
-        period_label=periods.label(view, settings.fiscal_year_start_month), card=card,
+        period_label=periods.label(view, org_settings.get().fiscal_year_start_month), card=card,
         sparks={row.kpi.id: _spark(row) for row in card.rows}, agenda=lines, agenda_proposed=proposed,
         drivers=_drivers(report), last_meeting=last, actions=actions,
         sections=plugin_sections(meeting or hook_meeting, report), meeting=meeting,

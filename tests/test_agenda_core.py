@@ -60,3 +60,13 @@ def test_skill_gaps(app, sample_org):
         gaps = skills.gaps(report_of(org.member))
     assert [(g.skill.key, g.current, g.expected, g.gap, g.self_assessed) for g in gaps] == [
         ("b", None, 2, 2, 4), ("a", 2, 3, 1, None)]
+
+
+def test_a_monday_1_1_looks_back_on_last_week(app, sample_org, sample_kpis):
+    org = sample_org
+    Measurement.create(person=org.member, kpi=sample_kpis.calls, period_start=datetime.date(2026, 11, 16), value=2)
+    monday = Meeting.create(manager=org.manager, report=org.member, scheduled_for=datetime.datetime(2026, 11, 23, 9))
+    with app.test_request_context():
+        assert agenda.review_period(datetime.date(2026, 11, 23)).start == datetime.date(2026, 11, 16)
+        sources = [p.source for p in agenda.propose(monday, report_of(org.member), today=datetime.date(2026, 11, 22))]
+    assert "kpi:calls:fails" in sources
