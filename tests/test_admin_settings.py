@@ -137,3 +137,17 @@ def test_moving_the_periods_of_stored_values_asks_first(app, as_admin, sample_or
     assert as_admin.post("/admin/settings", data=settings_form(
         fiscal_year_start_month="4", week_start="6", confirm_periods="y")).status_code == 302
     assert stored(app).week_start == 6 and Measurement.select().count() == 1
+
+
+def test_admins_reading_private_notes_is_a_setting(as_admin, app, sample_org):
+    import datetime
+
+    from dualdash.models import Meeting, PrivateNote
+    meeting = Meeting.create(manager=sample_org.manager, report=sample_org.member,
+                             scheduled_for=datetime.datetime(2026, 11, 16, 10))
+    PrivateNote.create(meeting=meeting, author=sample_org.manager, text="Only-for-the-author")
+    assert "Only-for-the-author" not in as_admin.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    form = {"week_start": "0", "fiscal_year_start_month": "1", "min_group_size": "3",
+            "admin_sees_private_notes": "y"}
+    assert as_admin.post("/admin/settings", data=form).status_code == 302
+    assert "Only-for-the-author" in as_admin.get(f"/meetings/{meeting.id}").get_data(as_text=True)

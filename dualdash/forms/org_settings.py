@@ -34,5 +34,6 @@ class OrgSettingsForm(FlaskForm):
         "Minimum group size", invalid_value_message=f"Use a whole number from 1 to {GROUP_MAX}.",
         validators=[InputRequired("Give a minimum group size (1 or more)."),
                     NumberRange(min=1, max=GROUP_MAX, message=f"Use a whole number from 1 to {GROUP_MAX}.")])
+    admin_sees_private_notes = BooleanField("Admins may read managers' private 1:1 notes")
     confirm_periods = BooleanField("Change it anyway: I understand that the values stored for the old "
                                    "periods will not be shown until the setting is changed back")

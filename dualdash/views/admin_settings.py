@@ -18,7 +18,8 @@ from ..models import KPI, Measurement
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/admin")
 
-FIELDS = ("week_start", "fiscal_year_start_month", "self_reporting", "rank_stacks_name_everyone", "min_group_size")
+FIELDS = ("week_start", "fiscal_year_start_month", "self_reporting", "rank_stacks_name_everyone", "min_group_size",
+          "admin_sees_private_notes")
 
 
 def stored_by_cadence():
