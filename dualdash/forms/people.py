@@ -6,8 +6,9 @@ from peewee import fn
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from .. import team_tree
 from ..access import subtree_ids
-from ..models import JobRole, Level, Person, Team
+from ..models import JobRole, Level, Person
 from ..passwords import MIN_LENGTH
 
 NONE_LABEL = "— none —"
@@ -27,19 +28,8 @@ def _email_filter(value):
 
 def team_choices():
     """Every team, labelled with its path in the tree ("Company / Sales"), in tree order."""
-    rows = list(Team.select(Team.id, Team.name, Team.parent).tuples())
-    by_id = {id_: (name, parent_id) for id_, name, parent_id in rows}
-
-    def path(id_):
-        names, seen = [], set()
-        while id_ is not None and id_ not in seen:  # `seen` guards against damaged data
-            seen.add(id_)
-            name, id_ = by_id[id_]
-            names.append(name)
-        return " / ".join(reversed(names))
-
-    paths = sorted(((path(id_), id_) for id_ in by_id), key=lambda item: item[0].lower())
-    return [SelectChoice(str(id_), label) for label, id_ in paths]
+    teams = team_tree.load()
+    return [SelectChoice(str(team_id), team_tree.path(teams, team_id)) for team_id in team_tree.tree_order(teams)]
 
 
 def role_choices():

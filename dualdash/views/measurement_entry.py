@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from peewee import JOIN
 from wtforms import SelectChoice
 
-from .. import access, measurement_import, measurements, org_settings, periods
+from .. import access, measurement_import, measurements, org_settings, periods, team_tree
 from ..audit import record
 from ..db import database
 from ..forms.measurements import ALL_TEAMS, CADENCE_LABELS, GridFilterForm, GridSaveForm, MeasurementImportForm
@@ -94,7 +94,8 @@ def grid():
     period. POST saves every cell together: all or nothing."""
     settings = org_settings.get()
     ids = writable_ids(settings)
-    teams = _teams()
+    tree = team_tree.load()
+    teams = _teams(tree)
     filters = GridFilterForm(formdata=request.args)
     choice = _choice(filters, settings, teams)
     context = {"filters": filters, "choice": choice, "rows": [], "columns": [], "page": None,
@@ -104,7 +105,7 @@ def grid():
     if choice is None:
         return render_template("measurements/grid.html", **context), 400
     fy = settings.fiscal_year_start_month
-    team_ids = _with_subteams(choice.team_id, teams) if choice.team_id else None
+    team_ids = team_tree.descendants(tree, choice.team_id) if choice.team_id else None
     page = Page(_people_query(ids, choice.cadence, team_ids), request.args.get("page"),
                 current_app.config["PEOPLE_PER_PAGE"])
     columns, rows = _grid(page.items, choice.cadence, choice.period, fy)
@@ -180,34 +181,9 @@ def _choice(filters, settings, teams):
     return Choice(period=period, cadence=cadence, team_id=team_id, team_arg=team_arg)
 
 
-def _teams():
-    """``{team id: (path name "Company / Sales", parent id)}`` of every team, in one query."""
-    rows = list(Team.select(Team.id, Team.name, Team.parent).tuples())
-    names = {team_id: name for team_id, name, _ in rows}
-    parents = {team_id: parent for team_id, _, parent in rows}
-    result = {}
-    for team_id in names:
-        parts, seen, node = [], set(), team_id
-        while node is not None and node not in seen:  # a cycle in bad data must not hang the page
-            seen.add(node)
-            parts.append(names[node])
-            node = parents.get(node)
-        result[team_id] = (" / ".join(reversed(parts)), parents[team_id])
-    return result
-
-
-def _with_subteams(team_id, teams):
-    """A team's id and the ids of every team inside it."""
-    children = {}
-    for child, (_, parent) in teams.items():
-        children.setdefault(parent, []).append(child)
-    found, todo = set(), [team_id]
-    while todo:
-        node = todo.pop()
-        if node not in found:
-            found.add(node)
-            todo.extend(children.get(node, []))
-    return found
+def _teams(tree):
+    """``{team id: (path name "Company / Sales", parent id)}`` of every team of ``tree``."""
+    return {team_id: (team_tree.path(tree, team_id), team.parent_id) for team_id, team in tree.items()}
 
 
 def _people_query(ids, cadence, team_ids):

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from peewee import JOIN
 
-from .. import access, org_settings, periods, scorecards
+from .. import access, org_settings, periods, scorecards, team_tree
 from ..charts.sparkline import sparkline
 from ..forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm, TeamScorecardForm
 from ..models import JobRole, Level, Person, Team
@@ -54,13 +54,13 @@ def team(team_id):
     """A team's people × their KPIs with bands, and a roll-up per KPI. Members may not see it."""
     if access.role_name() == "member":
         abort(403)
-    teams = _teams()
+    teams = team_tree.load()
     if team_id not in teams:
         abort(404)
     form = TeamScorecardForm(request.args)
     valid = form.validate()
     view, scope = form.view, form.scope_value()
-    team_ids = _descendants(teams, team_id) if scope == "all" else {team_id}
+    team_ids = team_tree.descendants(teams, team_id) if scope == "all" else {team_id}
     people = _people(Person.team.in_(list(team_ids)), include_self=True)
     grid = _grid(scorecards.build(people, view, history=1))
     if valid and _wants_csv():
@@ -68,8 +68,9 @@ def team(team_id):
                              f"team-{_slug(teams[team_id].name)}-{_key(view)}")
     return render_template(
         "scorecards/team.html", form=form, team=teams[team_id], grid=grid, view=view,
-        path=_path(teams, team_id), has_subteams=any(t.parent_id == team_id for t in teams.values()),
-        show_team=len(team_ids) > 1, team_paths={id_: _path(teams, id_) for id_ in team_ids},
+        path=team_tree.path(teams, team_id),
+        has_subteams=any(t.parent_id == team_id for t in teams.values()),
+        show_team=len(team_ids) > 1, team_paths={id_: team_tree.path(teams, id_) for id_ in team_ids},
         nav=_navigation(view, form, ".team", {"team_id": team_id}, scope=scope),
     ), 200 if valid else 400
 
@@ -83,12 +84,13 @@ def subtree():
     if role == "member":
         args = {k: v for k, v in request.args.items() if k in ("period", "cadence", "format")}
         return redirect(url_for(".person", person_id=current_user.id, **args))
-    teams = _teams()
-    form = SubtreeScorecardForm(request.args, team_choices=[(id_, _path(teams, id_)) for id_ in _tree_order(teams)])
+    teams = team_tree.load()
+    form = SubtreeScorecardForm(request.args, team_choices=[(id_, team_tree.path(teams, id_))
+                                                            for id_ in team_tree.tree_order(teams)])
     valid = form.validate()
     view, team_id = form.view, form.team_value()
     # _people keeps a manager to their subtree; an admin sees everyone.
-    condition = Person.team.in_(list(_descendants(teams, team_id))) if team_id is not None else None
+    condition = Person.team.in_(list(team_tree.descendants(teams, team_id))) if team_id is not None else None
     people = _people(condition, include_self=False)
     cards = scorecards.build(people, view, history=1)
     groups = _groups(cards, teams)
@@ -96,7 +98,7 @@ def subtree():
         return csv_download(_grid_csv(groups, view, teams), f"scorecards-{_key(view)}")
     return render_template(
         "scorecards/subtree.html", form=form, groups=groups, view=view, people_count=len(people),
-        team_paths={id_: _path(teams, id_) for id_ in teams}, chosen_team=teams.get(team_id),
+        team_paths={id_: team_tree.path(teams, id_) for id_ in teams}, chosen_team=teams.get(team_id),
         nav=_navigation(view, form, ".subtree", {}, team=team_id),
     ), 200 if valid else 400
 
@@ -202,37 +204,6 @@ def _sees_teams():
 
 # --- people, teams and grids --------------------------------------------------------------------
 
-def _teams():
-    """Every team, by id, in one query (teams are few; their tree is walked in Python)."""
-    return {t.id: t for t in Team.select().order_by(Team.name)}
-
-
-def _descendants(teams, team_id):
-    """The team and every team below it."""
-    found, todo = {team_id}, [team_id]
-    while todo:
-        parent = todo.pop()
-        for t in teams.values():
-            if t.parent_id == parent and t.id not in found:
-                found.add(t.id)
-                todo.append(t.id)
-    return found
-
-
-def _path(teams, team_id):
-    """"Company / Sales": the team's place in the tree."""
-    names, seen = [], set()
-    while team_id is not None and team_id in teams and team_id not in seen:  # `seen`: damaged data
-        seen.add(team_id)
-        names.append(teams[team_id].name)
-        team_id = teams[team_id].parent_id
-    return " / ".join(reversed(names))
-
-
-def _tree_order(teams):
-    return sorted(teams, key=lambda id_: _path(teams, id_).lower())
-
-
 def _people(condition, include_self):
     """Active people matching ``condition`` whom the viewer may see, with team, role and level, by
     name (one query). Managers see their subtree (and themselves when ``include_self``)."""
@@ -299,7 +270,7 @@ def _groups(cards, teams):
     by_team = {}
     for card in cards:
         by_team.setdefault(card.person.team_id, []).append(card)
-    order = [id_ for id_ in _tree_order(teams) if id_ in by_team] + ([None] if None in by_team else [])
+    order = [id_ for id_ in team_tree.tree_order(teams) if id_ in by_team] + ([None] if None in by_team else [])
     return [(teams.get(id_), _grid(by_team[id_], teams.get(id_))) for id_ in order]
 
 
@@ -339,7 +310,7 @@ def _grid_csv(groups, view, teams):
     """One line per person and KPI on their scorecard, then a roll-up line per KPI, team by team."""
     lines = [GRID_COLUMNS]
     for team, grid in groups:
-        team_name = _path(teams, team.id) if team else ""
+        team_name = team_tree.path(teams, team.id) if team else ""
         for card, by_kpi in grid.rows:
             for kpi in grid.kpis:
                 row = by_kpi.get(kpi.id)

@@ -9,11 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from peewee import JOIN
 
-from .. import access, skills as skill_status
+from .. import access, team_tree
+from .. import skills as skill_status
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.skills import assessment_form, chosen
-from ..models import PROFICIENCIES, JobRole, Level, Person, RoleSkill, SkillAssessment, Team
+from ..models import PROFICIENCIES, JobRole, Level, Person, RoleSkill, SkillAssessment
 
 bp = Blueprint("skills_pages", __name__)
 
@@ -96,27 +97,15 @@ def matrix(team_id):
     grouped by role, each cell the current proficiency and its gap. Members may not see it."""
     if access.role_name() == "member":
         abort(403)
-    teams = {t.id: t for t in Team.select()}
+    teams = team_tree.load()
     if team_id not in teams:
         abort(404)
-    people = _people(_descendants(teams, team_id))
+    people = _people(team_tree.descendants(teams, team_id))
     statuses = skill_status.statuses(people)
     groups, without_role = _groups(people, statuses)
     return render_template("skills/matrix.html", team=teams[team_id], groups=groups, without_role=without_role,
                            people_count=len(people), gap_mark=skill_status.gap_mark,
                            has_subteams=any(t.parent_id == team_id for t in teams.values()))
-
-
-def _descendants(teams, team_id):
-    """The team and every team below it (teams are few: the tree is walked in Python)."""
-    found, todo = {team_id}, [team_id]
-    while todo:
-        parent = todo.pop()
-        for t in teams.values():
-            if t.parent_id == parent and t.id not in found:
-                found.add(t.id)
-                todo.append(t.id)
-    return found
 
 
 def _people(team_ids):
