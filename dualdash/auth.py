@@ -1,23 +1,35 @@
-"""Signing in and out: password sessions (Flask-Login) and the optional trusted SSO header."""
-from urllib.parse import urlsplit
+"""Signing in and out: password sessions (Flask-Login) and the optional trusted SSO header.
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+Failed sign-ins are throttled (:mod:`dualdash.login_throttle`) and a sign-in lasts a limited time
+(:mod:`dualdash.sessions`)."""
+import re
+from urllib.parse import unquote, urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 
+from . import login_throttle, sessions
+from .access_rules import allow
 from .forms.auth import LoginForm
 from .models import Person
-from .passwords import check_password
+from .passwords import check_password, min_length
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
+#: Control characters, which browsers drop from a URL ("/\t/evil.example" becomes "//evil.example"),
+#: and a backslash in the path, which browsers read as a slash ("/\\evil.example").
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]|^[^?#]*\\")
 
 
 def init_app(app):
-    """Install the login manager and the sign-in pages."""
+    """Install the login manager, the session lifetime and the sign-in pages."""
     login_manager.init_app(app)
+    sessions.init_app(app)
     app.register_blueprint(bp)
+    # Pages that set a password say how long it must be.
+    app.jinja_env.globals["password_min_length"] = min_length
 
 
 @login_manager.user_loader
@@ -37,32 +49,79 @@ def _person_from_trusted_header(req):
     return Person.get_or_none((Person.email == email) & (Person.active == True))  # noqa: E712
 
 
+@login_manager.unauthorized_handler
+def _ask_to_sign_in():
+    """A page that needs a sign-in: go to the sign-in page, and come back to the page afterwards.
+
+    A form posted after the session ended cannot be replayed, and its URL may take POST only, so
+    the sign-in then leads home."""
+    flash(sessions.EXPIRED_MESSAGE if g.get("session_expired") else login_manager.login_message, "info")
+    if request.method not in ("GET", "HEAD"):
+        return redirect(url_for("auth.login"))
+    here = request.script_root + (request.full_path if request.query_string else request.path)
+    return redirect(url_for("auth.login", next=here))
+
+
+def is_safe_next(target):
+    """True when ``target`` is a path on this site: "/people/", not "//evil.example",
+    "https://evil.example", "/\\evil.example" or "javascript:…", however they are encoded."""
+    if not target:
+        return False
+    decoded = target
+    # Browsers and servers may decode more than once: every decoding must be a plain local path.
+    for _ in range(3):
+        if not decoded.startswith("/") or decoded.startswith("//") or _UNSAFE.search(decoded):
+            return False
+        parts = urlsplit(decoded)
+        if parts.scheme or parts.netloc:
+            return False
+        decoded, before = unquote(decoded), decoded
+        if decoded == before:
+            return True
+    return False
+
+
 def safe_next(target):
-    """Only a path on this site may follow a sign-in; anything else goes home."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("home.index")
+    """Only a path on this site may follow a sign-in (or a form's ``next``); anything else goes home."""
+    return target if is_safe_next(target) else url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow("public")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
+    wait = None
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        person = Person.get_or_none(Person.email == email)
-        if person and person.can_sign_in and check_password(person, form.password.data):
-            login_user(person, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
-        # One message for every failure: do not tell which emails exist.
-        form.password.errors.append("That email and password do not match an active account.")
+        address = request.remote_addr or ""
+        # Checked before the password, so that guessing on during the wait tells nothing.
+        wait = login_throttle.wait(email, address)
+        if wait is None:
+            person = Person.get_or_none(Person.email == email)
+            if person and person.can_sign_in and check_password(person, form.password.data):
+                login_throttle.clear(email)
+                login_user(person, remember=form.remember.data)
+                return redirect(safe_next(request.args.get("next")))
+            login_throttle.record_failure(email, address)
+            # This failure may be the one that makes the next attempts wait: say so now.
+            wait = login_throttle.wait(email, address)
+            if wait is not None:
+                # For whoever watches the logs: someone may be guessing passwords (never the password).
+                current_app.logger.warning("Sign-ins wait %d s after too many failures (%s): %s from %s",
+                                           wait.seconds, wait.reason, email, address)
+            else:
+                # One message for every failure: do not tell which emails exist.
+                form.password.errors.append("That email and password do not match an active account.")
+    if wait is not None:
+        return (render_template("auth/login.html", form=form, wait=wait), 429,
+                {"Retry-After": str(wait.seconds)})
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/logout", methods=["GET", "POST"])
+@allow("public")
 def logout():
     if request.method == "GET":
         # Signing out changes state, so it takes a POST (with its CSRF token); GET asks first.

@@ -26,6 +26,20 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Security (README, "Security"). HTTPS: the site is reached over HTTPS (secure cookies, HSTS).
+    # TRUSTED_PROXIES: how many reverse proxies' X-Forwarded-* headers to believe (0: none).
+    HTTPS = False
+    TRUSTED_PROXIES = 0
+    # How long a sign-in lasts (seconds), and "Keep me signed in" (seconds).
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PASSWORD_MIN_LENGTH = 12
+    # Log-in throttling: failed sign-ins per account and per address within the window (0: no limit).
+    SIGN_IN_ACCOUNT_LIMIT = 5
+    SIGN_IN_ADDRESS_LIMIT = 20
+    SIGN_IN_WINDOW_MINUTES = 15
     # Plugins: the folder of plugin files (None: the checkout's plugins/ or <instance>/plugins;
     # "" for none), names to block (built-in ones included), and whether installed packages load.
     PLUGINS_DIR = None
@@ -67,7 +81,7 @@ def _instance_secret_key(instance):
             if key:
                 return key
             time.sleep(0.02)
-        raise RuntimeError(f"The secret key file {path} is empty: delete it to generate a new one.")
+        raise RuntimeError(f"The secret key file {path} is empty: delete it to generate a new one.") from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")

@@ -201,7 +201,7 @@ def test_validation_errors_keep_what_was_typed(as_admin, sample_org):
     assert 'value="typed-manager@example.com"' in html
     assert "Enter an email address like name@example.com." in html
     assert "Enter a name." in html
-    assert "Use at least 8 characters." in html
+    assert "Use at least 12 characters." in html
     assert "Not a valid date value" in html
     assert 'id="name-error"' in html and 'aria-invalid="true"' in html
     assert Person.select().count() == count

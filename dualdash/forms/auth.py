@@ -1,9 +1,9 @@
 """Sign-in and password forms."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
-from ..passwords import MIN_LENGTH
+from ..passwords import LongEnough
 
 
 class LoginForm(FlaskForm):
@@ -17,9 +17,8 @@ class LoginForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
-    new = PasswordField("New password", validators=[
-        DataRequired(), Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters.")],
-        render_kw={"autocomplete": "new-password"})
+    new = PasswordField("New password", validators=[DataRequired(), LongEnough()],
+                        render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("New password again", validators=[
         DataRequired(), EqualTo("new", message="The two new passwords differ.")],
         render_kw={"autocomplete": "new-password"})

@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField
 
 from ..periods import CADENCES
+from ..uploads import CsvText
 
 CADENCE_LABELS = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly",
                   "annual": "Annual"}
@@ -36,5 +37,5 @@ class MeasurementImportForm(FlaskForm):
 
     file = FileField("CSV file", validators=[
         FileRequired("Choose a CSV file to upload."),
-        FileAllowed(["csv"], "Upload a .csv file (in Excel: Save As, CSV UTF-8).")],
+        FileAllowed(["csv"], "Upload a .csv file (in Excel: Save As, CSV UTF-8)."), CsvText()],
         render_kw={"accept": ".csv,text/csv"})

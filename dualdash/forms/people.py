@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from .. import team_tree
 from ..access import subtree_ids
 from ..models import JobRole, Level, Person
-from ..passwords import MIN_LENGTH
+from ..passwords import LongEnough
+from ..uploads import CsvText
 
 NONE_LABEL = "— none —"
 STATUSES = (("active", "Active"), ("inactive", "Inactive"), ("all", "All"))
@@ -66,8 +67,7 @@ class PersonForm(FlaskForm):
     start_date = DateField("Start date", validators=[Optional()])
     active = BooleanField("Active (may sign in and shows in lists)")
     is_admin = BooleanField("Admin (may change the organization set-up and everyone’s data)")
-    password = PasswordField("Set a new password", validators=[
-        Optional(), Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters.")],
+    password = PasswordField("Set a new password", validators=[Optional(), LongEnough()],
         render_kw={"autocomplete": "new-password"})
 
     def __init__(self, *args, person=None, **kwargs):
@@ -155,5 +155,5 @@ class PeopleImportForm(FlaskForm):
 
     file = FileField("CSV file", validators=[
         FileRequired("Choose a CSV file to upload."),
-        FileAllowed(["csv"], "Upload a .csv file (in Excel: Save As, CSV UTF-8).")],
+        FileAllowed(["csv"], "Upload a .csv file (in Excel: Save As, CSV UTF-8)."), CsvText()],
         render_kw={"accept": ".csv,text/csv"})
