@@ -7,7 +7,7 @@ have none."""
 import datetime
 from dataclasses import dataclass
 
-from . import org_settings, periods, plugins, scorecards, skills
+from . import audit, org_settings, periods, plugins, scorecards, skills
 from .models import ActionItem, AgendaItem, DriverRating, Meeting, utcnow
 from .plugin_types import Band, Situation
 
@@ -67,7 +67,8 @@ def _kpi_items(meeting, report, today):
     before = {}
     if previous_meeting is not None:
         then = review_period(previous_meeting.scheduled_for.date())
-        before = {row.kpi.id: row.current.band for row in scorecards.build([report], then, history=1, today=today)[0].rows}
+        rows = scorecards.build([report], then, history=1, today=today)[0].rows
+        before = {row.kpi.id: row.current.band for row in rows}
     found = []
     for row in current.rows:
         band, old = row.current.band, before.get(row.kpi.id)
@@ -125,8 +126,11 @@ def prepare(meeting, report, today=None):
     for p in closing:
         position += 1
         AgendaItem.create(meeting=meeting.id, position=position, kind=p.kind, title=p.title, source=p.source)
-    Meeting.update(prepared_at=utcnow()).where(Meeting.id == meeting.id).execute()
-    meeting.prepared_at = utcnow()
+    stamp = utcnow()
+    Meeting.update(prepared_at=stamp).where(Meeting.id == meeting.id).execute()
+    meeting.prepared_at = stamp
+    audit.record("prepare", meeting, {"prepared_at": None},
+                 {"prepared_at": stamp, "agenda_added": [p.title for p in proposed]})
     return len(proposed)
 
 

@@ -3,9 +3,8 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
-from . import api, auth, config, db, plugins, views
+from . import access_rules, api, auth, config, csrf, db, https_proxy, plugins, security_headers, uploads, views
 from .cli import register_commands
 
 PACKAGE_DIR = Path(__file__).parent
@@ -36,10 +35,15 @@ def create_app(test_config=None, *, strict_plugins=True):
     app.extensions["dualdash.test_config"] = dict(test_config or {})
     db.init_app(app)
     framework = app.extensions["dualdash.plugins"] = plugins.load(app)
-    csrf = CSRFProtect(app)
+    https_proxy.init_app(app)
+    security_headers.init_app(app)
+    uploads.init_app(app)
+    access_rules.init_app(app)  # who may reach a page is decided before its form's CSRF token is checked
+    csrf_protect = csrf.init_app(app)
     auth.init_app(app)
     views.init_app(app)
-    api.init_app(app, csrf)
+    api.init_app(app, csrf_protect)
+    access_rules.check(app)  # every page says who may see it, or the app does not start
     register_commands(app)
     plugins.install(app, framework)
     if framework.errors and strict_plugins:

@@ -101,7 +101,7 @@ def validate(person, entries, drivers=None):
 
 def record(person, rater, entries, *, is_self=False, meeting=None, today=None, drivers=None):
     """Check and store ``entries`` (a list of :class:`Entry`) as ratings of ``person`` by ``rater``,
-    all or none, with one audit entry; returns the new :class:`DriverRating` rows.
+    all or none, each recorded in the audit trail; returns the new :class:`DriverRating` rows.
 
     Raises :class:`Invalid` (nothing written) when :func:`validate` finds a problem. Permissions are
     the caller's to check (see :mod:`dualdash.access`)."""
@@ -115,9 +115,7 @@ def record(person, rater, entries, *, is_self=False, meeting=None, today=None, d
                                        meeting=meeting.id if meeting else None, rated_on=today,
                                        is_self=is_self)
                    for e in entries]
-        audit.record("rate", "DriverRating", after={
-            "person": person.id, "is_self": is_self, "meeting": meeting.id if meeting else None,
-            "ratings": [audit.snapshot(r) for r in created]}, actor=rater.id)
+        audit.record_many(audit.entry("create", r, None, audit.snapshot(r), actor=rater.id) for r in created)
     return created
 
 

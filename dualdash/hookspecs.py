@@ -98,8 +98,10 @@ def dualdash_worksheet_sections(meeting, person):
 def dualdash_blueprints():
     """Extra pages: Flask blueprints to register on the app.
 
-    Called once while the app is built. Return a list of ``flask.Blueprint``. The pages are the
-    plugin's to protect: use ``flask_login.login_required`` and check permissions.
+    Called once while the app is built. Return a list of ``flask.Blueprint``. Every view declares
+    who may see it with ``@allow("<rule>")`` (``from dualdash import allow``; the rules are
+    :data:`dualdash.access_rules.RULES`), checked before the view runs; a page without a rule stops
+    the app at start-up with an error naming the plugin.
     """
 
 

@@ -20,6 +20,8 @@ from .models import ActionItem, AgendaItem, Meeting, PrivateNote, utcnow
 REPEAT_CHOICES = (7, 14, 28)
 #: A leader opening a meeting this close to its time finds the agenda already built.
 PREPARE_AHEAD = datetime.timedelta(days=2)
+#: What the audit trail says instead of a private note's text.
+PRIVATE_TEXT = "changed (private: the text is not recorded)"
 #: The fields of a meeting's audit entries (never private notes: they live in another table).
 AUDITED = ("status", "scheduled_for", "held_at", "shared_notes", "check_in_score", "check_in_word",
            "repeat_every_days", "version")
@@ -176,7 +178,9 @@ def save_private_note(meeting, author, based_on, text):
             if not changed:
                 return None
             note = private_note_of(meeting, author)
-        record("update", note, None, {"meeting": meeting.id, "author": author.id})
+        record("create" if based_on is None else "update", note,
+               None if based_on is None else {"updated_at": based_on},
+               {"meeting": meeting.id, "author": author.id, "updated_at": stamp, "text": PRIVATE_TEXT})
     return note
 
 
@@ -225,6 +229,7 @@ def move_item(meeting, item, step):
         for position, it in enumerate(items, start=1):
             if it.position != position:
                 AgendaItem.update(position=position).where(AgendaItem.id == it.id).execute()
+        record("move", item, {"position": index + 1}, {"position": target + 1})
     return True
 
 

@@ -140,7 +140,7 @@ def _question(item, fw):
     try:
         situation = Situation(q.situation)
     except ValueError:
-        raise Invalid(f"situation {q.situation!r} is not one of {', '.join(s.value for s in Situation)}")
+        raise Invalid(f"situation {q.situation!r} is not one of {', '.join(s.value for s in Situation)}") from None
     if q.driver is not None and q.driver not in fw.drivers:
         raise Invalid(f"question names driver '{q.driver}', which no loaded plugin defines")
     return None, dataclasses.replace(q, situation=situation, text=_text(q.text, "text"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pluggy
 from flask import current_app, g
 
-from . import hookspecs
+from . import access_rules, hookspecs
 from .plugin_checks import collect_definitions
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,11 @@ def install(app, fw):
                 app.register_blueprint(bp)
             except Exception as exc:
                 fw.errors.append(PluginError(plugin, "dualdash_blueprints", f"{type(exc).__name__}: {exc}"))
-    for plugin, commands in _page_time_results(fw, "dualdash_cli_commands"):
+                continue
+            # A page that does not say who may see it is a plugin fault (it would answer 403 to everyone).
+            for endpoint, why in access_rules.problems(app, bp.name).items():
+                fw.errors.append(PluginError(plugin, "dualdash_blueprints", f"the page {endpoint}: {why}"))
+    for _plugin, commands in _page_time_results(fw, "dualdash_cli_commands"):
         for command in commands or ():
             app.cli.add_command(command)
     _check_kpi_rules(app, fw)

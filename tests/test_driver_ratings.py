@@ -63,11 +63,13 @@ def test_manager_rates_a_report_on_the_scale(app, sample_org, as_manager):
         ("communication", 1, "Quiet week", False, org.manager.id, org.member.id, TODAY, None),
         ("leadership", 5, "", False, org.manager.id, org.member.id, TODAY, None)]
     with app.app_context():
-        entries = list(AuditLog.select().where(AuditLog.object_type == "DriverRating"))
-    assert len(entries) == 1 and entries[0].actor_id == org.manager.id
-    after = json.loads(entries[0].after)
-    assert after["person"] == org.member.id and after["is_self"] is False
-    assert [r["score"] for r in after["ratings"]] == [1, 5]
+        entries = list(AuditLog.select().where(AuditLog.object_type == "DriverRating").order_by(AuditLog.id))
+    # One entry per rating, each naming its row.
+    assert len(entries) == 2 and all(e.actor_id == org.manager.id and e.action == "create" for e in entries)
+    afters = [json.loads(e.after) for e in entries]
+    assert all(a["person"] == org.member.id and a["is_self"] is False for a in afters)
+    assert [a["score"] for a in afters] == [1, 5]
+    assert [e.object_id for e in entries] == [str(s.id) for s in saved]
 
     html = as_manager.get(url(org.member)).get_data(as_text=True)
     assert "Saved 2 ratings for Mo Member." in html

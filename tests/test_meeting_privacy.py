@@ -113,8 +113,9 @@ def test_a_private_note_saved_in_two_tabs_shows_both(as_manager, meeting):
     assert clash.status_code == 409
     html = clash.get_data(as_text=True)
     assert "Tab one" in html and "Tab two" in html and PrivateNote.get().text == "Tab one"
-    assert as_manager.post(f"/meetings/{meeting.id}/private-note",
-                           data={"private-based_on": based_on(clash), "private-text": "Tab one + two"}).status_code == 302
+    response = as_manager.post(f"/meetings/{meeting.id}/private-note",
+                               data={"private-based_on": based_on(clash), "private-text": "Tab one + two"})
+    assert response.status_code == 302
     assert PrivateNote.get().text == "Tab one + two"
     # Two first saves of a note that did not exist yet: the second is a conflict too.
     other = Meeting.create(manager=meeting.manager_id, report=meeting.report_id, scheduled_for=WHEN)

@@ -37,7 +37,8 @@ def test_manager_schedules_a_1on1(as_manager, sample_org):
         "report": sample_org.member.id, "scheduled_for": "2030-03-04T09:30", "repeat_every_days": "14"})
     assert response.status_code == 302
     meeting = Meeting.get()
-    assert (meeting.manager_id, meeting.report_id, meeting.scheduled_for, meeting.repeat_every_days, meeting.status) == (
+    assert (meeting.manager_id, meeting.report_id, meeting.scheduled_for, meeting.repeat_every_days,
+            meeting.status) == (
         sample_org.manager.id, sample_org.member.id, datetime.datetime(2030, 3, 4, 9, 30), 14, "planned")
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
     assert AuditLog.select().where((AuditLog.object_type == "Meeting") & (AuditLog.action == "create")).count() == 1
@@ -156,7 +157,8 @@ def test_member_adds_talking_points_and_sees_the_shared_part(as_manager, as_memb
 
 def test_leader_edits_the_agenda(as_manager, meeting):
     as_manager.get(f"/meetings/{meeting.id}")  # prepared on opening
-    assert as_manager.post(f"/meetings/{meeting.id}/items", data={"add-title": "Conference next month"}).status_code == 302
+    response = as_manager.post(f"/meetings/{meeting.id}/items", data={"add-title": "Conference next month"})
+    assert response.status_code == 302
     items = list(AgendaItem.select().order_by(AgendaItem.position))
     custom = next(i for i in items if i.title == "Conference next month")
     assert custom.kind == "custom" and items[-1].kind == "closing" and items[-2].id == custom.id
@@ -229,14 +231,16 @@ def test_item_and_check_in_conflicts(as_manager, meeting):
         "checkin-version": base, "checkin-score": "2", "checkin-word": "tired"}).status_code == 302
     clash = as_manager.post(f"/meetings/{meeting.id}/check-in", data={
         "checkin-version": base, "checkin-score": "5", "checkin-word": "great"})
-    assert clash.status_code == 409 and "tired" in clash.get_data(as_text=True) and "great" in clash.get_data(as_text=True)
+    assert (clash.status_code == 409 and "tired" in clash.get_data(as_text=True)
+            and "great" in clash.get_data(as_text=True))
     clash = as_manager.post(f"/meetings/{meeting.id}/items/{item.id}", data={
         f"item-{item.id}-version": base, f"item-{item.id}-notes": "typed on a stale page"})
     assert clash.status_code == 409 and "typed on a stale page" in clash.get_data(as_text=True)
     assert_valid_html(clash)
     assert AgendaItem.get_by_id(item.id).notes == ""
     again = as_manager.post(f"/meetings/{meeting.id}/items/{item.id}", data={
-        f"item-{item.id}-version": version_of(clash, f"item-{item.id}"), f"item-{item.id}-notes": "typed on a stale page"})
+        f"item-{item.id}-version": version_of(clash, f"item-{item.id}"),
+        f"item-{item.id}-notes": "typed on a stale page"})
     assert again.status_code == 302 and AgendaItem.get_by_id(item.id).notes == "typed on a stale page"
 
 

@@ -64,3 +64,80 @@ def test_role_is_shown(as_admin, as_manager, as_member):
     assert b"<strong>admin</strong>" in as_admin.get("/").data
     assert b"<strong>manager</strong>" in as_manager.get("/").data
     assert b"<strong>member</strong>" in as_member.get("/").data
+
+
+# --- the checks behind the access rules, for a viewer other than the signed-in person ----------------
+
+def test_self_reporting_opens_measurement_entry_to_members(app, as_member):
+    from dualdash import org_settings
+    assert as_member.get("/measurements/grid").status_code == 403
+    assert as_member.get("/measurements/import").status_code == 403
+    org_settings.save(org_settings.OrgSettings(self_reporting=True))
+    assert as_member.get("/measurements/grid").status_code == 200
+    assert as_member.get("/measurements/import").status_code == 200
+
+
+def test_meeting_checks(app, sample_org):
+    import datetime
+
+    from dualdash import access
+    from dualdash.models import ActionItem, AgendaItem, Meeting
+    org = sample_org
+    with app.test_request_context():
+        meeting = Meeting.create(manager=org.manager, report=org.member, scheduled_for=datetime.datetime(2026, 12, 1))
+        point = AgendaItem.create(meeting=meeting, kind="talking_point", title="Mine", added_by=org.member)
+        custom = AgendaItem.create(meeting=meeting, kind="custom", title="The manager's", added_by=org.manager)
+        action = ActionItem.create(owner=org.member, description="Do it", meeting=meeting)
+        # Private notes: leaders write their own, the report never (not even an admin who is the report).
+        assert access.can_write_private_note(meeting, org.manager)
+        assert access.can_write_private_note(meeting, org.director)
+        assert not access.can_write_private_note(meeting, org.member)
+        assert not access.can_write_private_note(meeting, org.peer)
+        admin_report = Meeting.create(manager=org.director, report=org.admin, scheduled_for=meeting.scheduled_for)
+        assert not access.can_write_private_note(admin_report, org.admin)
+        # The report adds and removes their own talking points while the 1:1 is planned, nothing else.
+        assert access.can_add_to_agenda(meeting, org.member) and not access.can_add_to_agenda(meeting, org.peer)
+        assert access.can_remove_agenda_item(meeting, point, org.member)
+        assert not access.can_remove_agenda_item(meeting, custom, org.member)
+        assert access.can_remove_agenda_item(meeting, custom, org.manager)
+        meeting.status = "held"
+        assert not access.can_add_to_agenda(meeting, org.member)
+        assert not access.can_remove_agenda_item(meeting, point, org.member)
+        assert access.can_add_to_agenda(meeting, org.manager)
+        # Action items: the owner and anyone above them.
+        for who in (org.member, org.manager, org.director, org.admin):
+            assert access.can_update_action_item(action, who), who
+        for who in (org.member2, org.peer):
+            assert not access.can_update_action_item(action, who), who
+
+
+def test_people_and_team_checks(app, sample_org):
+    from dualdash import access
+    org = sample_org
+    with app.test_request_context():
+        assert access.can_assess_person(org.member, org.member)      # a self-rating
+        assert access.can_assess_person(org.member, org.manager)
+        assert not access.can_assess_person(org.member, org.member2)
+        assert not access.can_assess_person(org.member, org.peer)
+        assert access.leads_people(org.admin) and access.leads_people(org.manager)
+        assert access.leads_people(org.member2)                    # indirect reports to them
+        assert not access.leads_people(org.member)
+        sales, support = org.teams.sales, org.teams.support
+        assert access.can_view_team_results(sales, org.manager)
+        assert not access.can_view_team_results(support, org.manager)
+        assert access.can_view_team_results(org.teams.company, org.peer)  # Support is below Company
+        assert not access.can_view_team_results(sales, org.member)
+        assert access.can_view_team_results(support, org.admin)
+        # Nobody signed in: nothing passes.
+        assert not access.can_assess_person(org.member) and not access.leads_people()
+
+
+def test_the_older_admin_required_name_declares_the_admin_rule():
+    from dualdash.access import admin_required
+    from dualdash.access_rules import declaration_of
+
+    def page():
+        return "admins"
+    admin_required(page)
+    app = type("App", (), {"view_functions": {"x.page": page}})()
+    assert declaration_of(app, "x.page").rule_for("GET") == "admin"

@@ -258,7 +258,8 @@ class TestFaultsWhileAPageIsBuilt:
 ])
 def test_default_band_rules(as_admin, rule, direction, meets, exceeds, value, band):
     page = as_admin.get("/admin/plugins", query_string={
-        "rule": rule, "direction": direction, "meets": meets, "exceeds": exceeds, "value": value}).get_data(as_text=True)
+        "rule": rule, "direction": direction, "meets": meets, "exceeds": exceeds, "value": value,
+    }).get_data(as_text=True)
     assert f'band-{band.lower()}">{band}</span>' in page
 
 

@@ -69,7 +69,8 @@ def test_its_author_sees_it_and_the_audit_log_never_holds_it(as_manager, meeting
 def test_a_peer_manager_cannot_open_the_meeting(app, sample_org, meeting):
     from dualdash.testing import login
     peer = login(app.test_client(), sample_org.peer)
-    for url in (f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/worksheet", f"/people/{sample_org.member.id}/meetings"):
+    for url in (f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/worksheet",
+                f"/people/{sample_org.member.id}/meetings"):
         response = peer.get(url)
         assert response.status_code == 403 and SECRET not in response.get_data(as_text=True), url
 

@@ -1,11 +1,12 @@
 """The JSON API under /api/v1: personal API tokens (``Authorization: Bearer …``), JSON errors.
 
-Each area's endpoints live in their own module of this package and register on :data:`bp`."""
+Each area's endpoints live in their own module of this package and register on :data:`bp`; each
+declares its access rule with ``@allow(…)`` like every page (:mod:`dualdash.access_rules`), and
+the gate signs the request in from its token before the rule is applied."""
 import hashlib
 import secrets
-from functools import wraps
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
 from ..db import database
@@ -57,24 +58,22 @@ def unauthorized(message):
     return error(401, message, headers={"WWW-Authenticate": 'Bearer realm="dualdash"'})
 
 
-def token_required(view):
-    """Signs the request in from its bearer token, as ``g.api_person``; 401 otherwise."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return unauthorized("Send a personal API token: 'Authorization: Bearer <token>'.")
-        row = (ApiToken.select(ApiToken, Person).join(Person)
-               .where((ApiToken.token_hash == hash_token(token.strip())) & ApiToken.revoked_at.is_null()
-                      & (Person.active == True))  # noqa: E712
-               .first())
-        if row is None:
-            return unauthorized("This API token is unknown, revoked, or its owner is deactivated.")
-        ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == row.id).execute()
-        g.api_person = row.person
-        return view(*args, **kwargs)
-    return wrapped
+def authenticate():
+    """The owner of the request's bearer token, as ``(person, None)``; ``(None, why not)`` when the
+    token is missing, unknown, revoked or its owner deactivated. Called for every API endpoint by the
+    access gate (:mod:`dualdash.access_rules`), which then applies the endpoint's rule to this person."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, "Send a personal API token: 'Authorization: Bearer <token>'."
+    row = (ApiToken.select(ApiToken, Person).join(Person)
+           .where((ApiToken.token_hash == hash_token(token.strip())) & ApiToken.revoked_at.is_null()
+                  & (Person.active == True))  # noqa: E712
+           .first())
+    if row is None:
+        return None, "This API token is unknown, revoked, or its owner is deactivated."
+    ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == row.id).execute()
+    return row.person, None
 
 
 def _json_error(exc):

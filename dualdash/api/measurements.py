@@ -5,9 +5,10 @@ from dataclasses import asdict
 
 from flask import g, jsonify, request
 
-from .. import audit, measurements, org_settings
-from ..access import my_subtree
-from . import bp, error, token_required
+from .. import audit, measurements
+from ..access_rules import allow
+from ..db import database
+from . import bp, error
 
 #: Most items one request may carry; a larger load is split into several requests.
 MAX_ITEMS = 10_000
@@ -17,13 +18,10 @@ TEXT_FIELDS = ("person", "kpi", "period")
 
 
 @bp.post("/measurements")
-@token_required
+@allow("enter_measurements")
 def post_measurements():
     """Validate every item, then write them all in one transaction, or nothing with every problem."""
     actor = g.api_person
-    if not (actor.is_admin or my_subtree(actor) or org_settings.get().self_reporting):
-        return error(403, "You may not enter measurements: nobody reports to you and this organization "
-                          "does not allow self-reporting.")
     try:
         body = json.loads(request.get_data() or b"null")
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
@@ -49,11 +47,13 @@ def post_measurements():
         bad = len({p["index"] for p in problems})
         return error(400, f"{bad} of {len(items)} item{'s' if len(items) != 1 else ''} "
                           f"{'is' if bad == 1 else 'are'} not valid; nothing was written.", errors=problems)
-    counts = measurements.write(entries, actor.id)
-    if counts.created or counts.updated or counts.removed:
-        # One entry for the batch (not one per value): who sent how much, and what it changed.
-        audit.record("import", "Measurement", after={"source": "api", "items": len(items), **asdict(counts)},
-                     actor=actor.id)
+    with database.atomic():
+        # Each changed value is audited with its value before and after, plus one entry for the batch:
+        # who sent how much, and what it changed.
+        counts = measurements.write(entries, actor.id, audit_each=True)
+        if counts.created or counts.updated or counts.removed:
+            audit.record("import", "Measurement", after={"source": "api", "items": len(items), **asdict(counts)},
+                         actor=actor.id)
     return jsonify(asdict(counts))
 
 

@@ -3,6 +3,7 @@
 Kept by hand beside the endpoints; a test checks that every route under /api/v1 is described."""
 from flask import jsonify
 
+from ..access_rules import allow
 from . import bp
 from .measurements import MAX_ITEMS
 from .scorecards import DEFAULT_HISTORY, MAX_HISTORY
@@ -220,7 +221,7 @@ RESPONSES = {
                          {"message": "This API token is unknown, revoked, or its owner is deactivated."}),
     },
     "Forbidden": _error_response("The token's owner may not do this (see who may see and change what).",
-                                 "You may not see the scorecard of peer@example.com."),
+                                 "You may not see peer@example.com: only yourself and the people below you."),
     "NotFound": _error_response("Nothing is there: an unknown person, KPI or URL.",
                                 "Nobody has the email “kim@example.com”."),
     "MethodNotAllowed": {
@@ -381,6 +382,7 @@ DOCUMENT = {
 
 
 @bp.get("/openapi.json")
+@allow("public")
 def openapi_document():
     """The OpenAPI document (no token needed: it describes the API, it holds no data)."""
     return jsonify(DOCUMENT)

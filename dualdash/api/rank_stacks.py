@@ -4,17 +4,15 @@ visibility rules (see :mod:`dualdash.rank_stacks`): a row the caller may not kno
 from flask import g, jsonify, request
 
 from .. import org_settings, periods, rank_stacks
-from ..models import KPI
-from . import bp, error, token_required
+from ..access_rules import allow
+from . import bp, error
 
 
 @bp.route("/rank-stacks/<kpi_key>")
-@token_required
+@allow("rank_stack")
 def rank_stack(kpi_key):
     """``?from=&to=&by=person|role|team&order=value|attainment`` (all optional)."""
-    kpi = KPI.get_or_none(KPI.key == kpi_key)
-    if kpi is None:
-        return error(404, f"There is no KPI with the key '{kpi_key}'.")
+    kpi = g.kpi
     settings = org_settings.get()
     try:
         req = rank_stacks.read_request(kpi, request.args, settings)

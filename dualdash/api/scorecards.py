@@ -5,9 +5,8 @@ import datetime
 from flask import g, jsonify, request
 
 from .. import org_settings, periods, scorecards
-from ..access import can_view_person
-from ..models import Person
-from . import bp, error, token_required
+from ..access_rules import allow
+from . import bp, error
 
 DEFAULT_CADENCE = "weekly"
 DEFAULT_HISTORY = 13
@@ -15,15 +14,10 @@ MAX_HISTORY = 60
 
 
 @bp.get("/people/<email>/scorecard")
-@token_required
+@allow("view_person_by_email")
 def person_scorecard(email):
     """The scorecard of the person with ``email``, if the token's owner may see them."""
-    person = Person.get_or_none(Person.email == email.strip().lower())
-    if person is None:
-        return error(404, f"Nobody has the email “{email}”.")
-    if not can_view_person(person, viewer=g.api_person):
-        return error(403, f"You may not see the scorecard of {person.email}: only your own, and those of "
-                          "the people below you.")
+    person = g.person
     settings = org_settings.get()
     ws, fy = settings.week_start, settings.fiscal_year_start_month
     cadence = request.args.get("cadence", DEFAULT_CADENCE).strip() or DEFAULT_CADENCE

@@ -4,9 +4,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..audit import record, snapshot
 from ..db import ensure_schema, get_db
 from ..models import Person
-from ..passwords import MIN_LENGTH, hash_password
+from ..passwords import hash_password, length_problem
 
 
 @click.command("create-user")
@@ -20,11 +21,12 @@ def create_user_command(email, password, admin, name):
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise click.BadParameter(str(exc), param_hint="EMAIL")
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from None
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_LENGTH:
-        raise click.BadParameter(f"use at least {MIN_LENGTH} characters.", param_hint="--password")
+    problem = length_problem(password)
+    if problem:
+        raise click.BadParameter(problem[0].lower() + problem[1:], param_hint="--password")
     # On a new install this is often the first command run: create the database then.
     ensure_schema(current_app)
     db = get_db()
@@ -33,13 +35,16 @@ def create_user_command(email, password, admin, name):
         if person is None:
             person = Person.create(email=email, name=name or _name_from_email(email),
                                    password_hash=hash_password(password), is_admin=admin)
+            record("create", person, None, {**snapshot(person), "password": "set"})
             click.echo(f"Created {person.name} <{email}>{' (admin)' if admin else ''}.")
         else:
+            before = snapshot(person)
             person.password_hash = hash_password(password)
             person.is_admin = person.is_admin or admin
             if name:
                 person.name = name
             person.save()
+            record("password", person, before, {**snapshot(person), "password": "changed"})
             click.echo(f"Set the password of {person.name} <{email}>{' (admin)' if person.is_admin else ''}.")
             if not person.active:
                 click.echo("Note: this person is deactivated and cannot sign in until reactivated.")

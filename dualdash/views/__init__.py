@@ -7,14 +7,14 @@ from .. import access, org_settings
 
 def init_app(app):
     """Register every blueprint, the error pages and what every template may use."""
-    from . import (action_items, admin_kpis, admin_people, admin_roles, admin_scorecards, admin_settings,
-                   admin_skills, admin_teams, dashboard, driver_ratings, framework, home, measurement_entry,
-                   meetings, people, profile, rank_stacks, results_drivers, scorecard_pages, skills_pages,
-                   worksheet)
+    from . import (action_items, admin_audit, admin_kpis, admin_people, admin_roles, admin_scorecards,
+                   admin_settings, admin_skills, admin_teams, dashboard, driver_ratings, framework, home,
+                   measurement_entry, meetings, people, profile, rank_stacks, results_drivers, scorecard_pages,
+                   skills_pages, worksheet)
     for module in (home, people, profile, framework, scorecard_pages, measurement_entry, rank_stacks,
                    results_drivers, driver_ratings, skills_pages, meetings, action_items, dashboard, worksheet,
                    admin_teams, admin_roles, admin_people, admin_kpis, admin_scorecards, admin_settings,
-                   admin_skills):
+                   admin_skills, admin_audit):
         app.register_blueprint(module.bp)
 
     @app.context_processor
@@ -26,8 +26,9 @@ def init_app(app):
         return {"viewer_role": None, "may_enter_values": False}
 
     for code, title in ((400, "Bad request"), (403, "Not allowed"), (404, "Not found"),
-                        (405, "Not allowed here"), (413, "File too large"), (500, "Something went wrong")):
+                        (405, "Not allowed here"), (500, "Something went wrong")):
         app.register_error_handler(code, _error_page(code, title))
+    # 413 (too large) has its own page: dualdash/uploads.py.
 
 
 def _error_page(code, title):

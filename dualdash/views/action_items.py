@@ -1,17 +1,17 @@
 """Action items: my own and, for managers, my people's; marking them done or open again."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from .. import access, audit, follow_through
+from ..access_rules import allow
 from ..auth import safe_next
-from ..models import ActionItem, Person
 from ..models.base import utcnow
 
 bp = Blueprint("action_items", __name__)
 
 
 @bp.route("/action-items/")
-@login_required
+@allow("signed_in")
 def index():
     below = access.my_subtree()
     return render_template(
@@ -24,30 +24,15 @@ def index():
     )
 
 
-def may_update(item, viewer=None):
-    """The owner, or anyone who may manage the owner (their managers up the line, admins)."""
-    viewer = current_user if viewer is None else viewer
-    return item.owner_id == viewer.id or access.can_manage_person(Person(id=item.owner_id), viewer)
-
-
-def _item_or_abort(item_id):
-    item = ActionItem.get_or_none(ActionItem.id == item_id)
-    if item is None:
-        abort(404)
-    if not may_update(item):
-        abort(403)
-    return item
-
-
 def _back():
     target = request.form.get("next")
     return redirect(safe_next(target) if target else url_for("action_items.index"))
 
 
 @bp.route("/action-items/<int:item_id>/done", methods=["POST"])
-@login_required
+@allow("update_action_item")
 def done(item_id):
-    item = _item_or_abort(item_id)
+    item = g.action_item
     if item.status == "done":
         flash("That action item was already done.", "success")
         return _back()
@@ -60,9 +45,9 @@ def done(item_id):
 
 
 @bp.route("/action-items/<int:item_id>/reopen", methods=["POST"])
-@login_required
+@allow("update_action_item")
 def reopen(item_id):
-    item = _item_or_abort(item_id)
+    item = g.action_item
     if item.status != "done":
         flash("That action item is already open.", "success")
         return _back()

@@ -12,7 +12,7 @@ from peewee import IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
 from .. import benchmarks, org_settings, periods, plugins
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.kpis import (CADENCE_LABELS, CATEGORY_LABELS, DIRECTION_LABELS, ROLLUP_LABELS, UNIT_LABELS, KPIForm,
@@ -65,7 +65,7 @@ def _lock(kpi):
 # --- the list ------------------------------------------------------------------------------------
 
 @bp.route("/")
-@admin_required
+@allow("admin")
 def index():
     """Every KPI, active ones first, with how many scorecards use it (two queries in all)."""
     kpis = sorted(KPI.select(), key=lambda k: (not k.active, k.name.casefold(), k.key))
@@ -94,7 +94,7 @@ def _direction_conflicts(kpi, direction):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def new():
     """Create a KPI, then go on to its benchmark."""
     rules = plugins.current().band_rules
@@ -118,7 +118,7 @@ def new():
 
 
 @bp.route("/<int:kpi_id>/edit", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def edit(kpi_id):
     """Change a KPI. Its key and cadence stay as they are once values are stored under it."""
     kpi = _kpi_or_404(kpi_id)
@@ -179,7 +179,7 @@ def _set_active(kpi, active):
 
 
 @bp.route("/<int:kpi_id>/deactivate", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def deactivate(kpi_id):
     """GET: what deactivating means; POST: do it. Values and benchmarks stay."""
     kpi = _kpi_or_404(kpi_id)
@@ -193,7 +193,7 @@ def deactivate(kpi_id):
 
 
 @bp.route("/<int:kpi_id>/reactivate", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def reactivate(kpi_id):
     """GET: confirm; POST: make the KPI active again."""
     kpi = _kpi_or_404(kpi_id)
@@ -206,7 +206,7 @@ def reactivate(kpi_id):
 
 
 @bp.route("/<int:kpi_id>/delete", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def delete(kpi_id):
     """GET asks for confirmation, POST deletes the KPI with its benchmark lines and its places on
     scorecards. Refused once values are stored: such a KPI is deactivated instead."""
@@ -237,7 +237,7 @@ def delete(kpi_id):
 # --- the KPI library -----------------------------------------------------------------------------
 
 @bp.route("/library")
-@admin_required
+@allow("admin")
 def library():
     """The KPIs the plugins offer, each with the plugin that offers it; those already here say so."""
     fw = plugins.current()
@@ -276,7 +276,7 @@ def plugin_of(definition):
 
 
 @bp.route("/library/<key>/add", methods=["POST"])
-@admin_required
+@allow("admin")
 def library_add(key):
     """Adopt one library KPI."""
     definition = plugins.current().kpi_library.get(key)
@@ -291,7 +291,7 @@ def library_add(key):
 
 
 @bp.route("/library/add-all", methods=["POST"])
-@admin_required
+@allow("admin")
 def library_add_all():
     """Adopt every library KPI not yet here."""
     added = [kpi for kpi in map(_adopt, plugins.current().kpi_library.values()) if kpi is not None]
@@ -382,7 +382,7 @@ def _scorecard_role_ids(kpi):
 
 
 @bp.route("/<int:kpi_id>/benchmarks", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def benchmarks_page(kpi_id):
     """The KPI's lines from one effective date on (default, each role, each level side by side),
     the history of its lines, and the form that sets them."""
@@ -537,7 +537,7 @@ def _save_lines(kpi, form):
 
 
 @bp.route("/<int:kpi_id>/benchmarks/<date>/delete", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def delete_line_set(kpi_id, date):
     """GET asks for confirmation, POST deletes the lines of one future effective date. Lines already
     in force are history (they judged periods) and stay."""

@@ -7,7 +7,7 @@ from flask_login import current_user
 from peewee import JOIN
 from playhouse.flask_utils import get_object_or_404
 
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.people import PeopleFilterForm, PeopleImportForm, PersonForm
@@ -20,7 +20,7 @@ bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
 
 
 @bp.route("/")
-@admin_required
+@allow("admin")
 def index():
     """Everyone, searchable and filtered, a page at a time (one query for the rows of a page)."""
     filters = PeopleFilterForm(formdata=request.args)
@@ -60,7 +60,7 @@ def people_query(q=None, team_id=None, role_id=None, status="active"):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def new():
     form = PersonForm(data={"active": True})
     if form.validate_on_submit():
@@ -75,7 +75,7 @@ def new():
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def edit(person_id):
     person = _person_or_404(person_id)
     form = PersonForm(person=person, data=_form_data(person))
@@ -91,7 +91,7 @@ def edit(person_id):
 
 
 @bp.route("/<int:person_id>/deactivate", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def deactivate(person_id):
     """GET: what deactivating means for this person; POST: do it."""
     person = _person_or_404(person_id)
@@ -108,7 +108,7 @@ def deactivate(person_id):
 
 
 @bp.route("/<int:person_id>/reactivate", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def reactivate(person_id):
     """GET: confirm; POST: make the person active again."""
     person = _person_or_404(person_id)
@@ -120,7 +120,7 @@ def reactivate(person_id):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def import_csv():
     """Upload a people CSV file: all or nothing, with a report of every problem."""
     form = PeopleImportForm()

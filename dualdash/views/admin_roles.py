@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from peewee import Case, IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.roles import LevelForm, RoleForm
@@ -113,7 +113,7 @@ def _level_blockers(level):
 # --- roles -------------------------------------------------------------------------------------
 
 @bp.route("/")
-@admin_required
+@allow("admin")
 def index():
     """The job roles, each with its levels in order and its number of people."""
     roles = list(JobRole.select())
@@ -123,7 +123,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def new():
     """Create a job role, then go on to its levels."""
     form = RoleForm(others=JobRole.select(JobRole.id, JobRole.name))
@@ -141,7 +141,7 @@ def new():
 
 
 @bp.route("/<int:role_id>/edit", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def edit(role_id):
     """A role's name and description, and the list of its levels with their own forms."""
     role = _role_or_404(role_id)
@@ -191,7 +191,7 @@ def _edit_page(role, role_form=None, add_form=None, rename=None):
 
 
 @bp.route("/<int:role_id>/delete", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def delete(role_id):
     """GET asks for confirmation, POST deletes the role and its levels; refused while anyone
     (active or not) has the role or one of its levels."""
@@ -216,7 +216,7 @@ def delete(role_id):
 # --- levels ------------------------------------------------------------------------------------
 
 @bp.route("/<int:role_id>/levels/new", methods=["POST"])
-@admin_required
+@allow("admin")
 def add_level(role_id):
     """Add a level after the role's last one."""
     role = _role_or_404(role_id)
@@ -237,7 +237,7 @@ def add_level(role_id):
 
 
 @bp.route("/<int:role_id>/levels/<int:level_id>/rename", methods=["POST"])
-@admin_required
+@allow("admin")
 def rename_level(role_id, level_id):
     """Rename one level of a role."""
     role = _role_or_404(role_id)
@@ -261,7 +261,7 @@ def rename_level(role_id, level_id):
 
 
 @bp.route("/<int:role_id>/levels/<int:level_id>/move/<any(up, down):direction>", methods=["POST"])
-@admin_required
+@allow("admin")
 def move_level(role_id, level_id, direction):
     """Swap a level with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
@@ -284,7 +284,7 @@ def move_level(role_id, level_id, direction):
 
 
 @bp.route("/<int:role_id>/levels/<int:level_id>/delete", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def delete_level(role_id, level_id):
     """GET asks for confirmation, POST deletes the level and closes the gap in the ranks;
     refused while anyone (active or not) is on that level."""

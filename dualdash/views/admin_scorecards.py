@@ -9,7 +9,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from peewee import JOIN, IntegrityError, fn
 
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.scorecards import AddKPIForm
@@ -82,7 +82,7 @@ def _renumber(items):
 # --- the overview ---------------------------------------------------------------------------------
 
 @bp.route("/")
-@admin_required
+@allow("admin")
 def index():
     """Every job role and team with its KPIs in order, and the people with KPIs of their own
     (four queries however many there are)."""
@@ -135,21 +135,21 @@ def _page(kind, owner, form=None):
 
 
 @bp.route("/role/<int:owner_id>")
-@admin_required
+@allow("admin")
 def role(owner_id):
     """A job role's scorecard."""
     return _page("role", _owner_or_404("role", owner_id))
 
 
 @bp.route("/team/<int:owner_id>")
-@admin_required
+@allow("admin")
 def team(owner_id):
     """A team's scorecard."""
     return _page("team", _owner_or_404("team", owner_id))
 
 
 @bp.route("/person/<int:owner_id>")
-@admin_required
+@allow("admin")
 def person(owner_id):
     """The KPIs added for one person, below their role's."""
     return _page("person", _owner_or_404("person", owner_id))
@@ -160,7 +160,7 @@ def _back(kind, owner):
 
 
 @bp.route("/<any(role, team, person):kind>/<int:owner_id>/add", methods=["POST"])
-@admin_required
+@allow("admin")
 def add(kind, owner_id):
     """Add a KPI at the end of the scorecard, creating the scorecard on its first KPI."""
     owner = _owner_or_404(kind, owner_id)
@@ -198,7 +198,7 @@ def _item_or_404(kind, owner, item_id):
 
 
 @bp.route("/<any(role, team, person):kind>/<int:owner_id>/items/<int:item_id>/remove", methods=["POST"])
-@admin_required
+@allow("admin")
 def remove(kind, owner_id, item_id):
     """Take a KPI off the scorecard (its values and benchmark stay)."""
     owner = _owner_or_404(kind, owner_id)
@@ -214,7 +214,7 @@ def remove(kind, owner_id, item_id):
 
 @bp.route("/<any(role, team, person):kind>/<int:owner_id>/items/<int:item_id>/move/<any(up, down):direction>",
           methods=["POST"])
-@admin_required
+@allow("admin")
 def move(kind, owner_id, item_id, direction):
     """Swap a KPI with the one before (up) or after (down) it."""
     owner = _owner_or_404(kind, owner_id)

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from peewee import fn
 
 from .. import org_settings
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record
 from ..db import database
 from ..forms.org_settings import OrgSettingsForm
@@ -46,7 +46,7 @@ def displaced(before, after, counts):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def edit():
     """The organization settings, saved together and audited with their values before and after."""
     current = org_settings.get()

@@ -5,7 +5,7 @@ from peewee import IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
 from .. import plugins
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.skills import SkillForm, cell_name, chosen, expectations_form
@@ -45,7 +45,7 @@ def _plural(n, one, many=None):
 # --- the list of roles and the plugins' frameworks ---------------------------------------------
 
 @bp.route("/")
-@admin_required
+@allow("admin")
 def index():
     """Job roles with their number of skills, and the skill frameworks plugins offer."""
     roles = sorted(JobRole.select(), key=lambda r: r.name.casefold())
@@ -57,7 +57,7 @@ def index():
 
 
 @bp.route("/frameworks/<int:index>/apply", methods=["POST"])
-@admin_required
+@allow("admin")
 def apply_framework(index):
     """Create or update the role's skills and expectations from a plugin's framework. Applying it
     again changes nothing; skills added by hand are left alone."""
@@ -133,7 +133,7 @@ def _apply(role, framework):
 # --- one role: its skills and the expectations grid --------------------------------------------
 
 @bp.route("/role/<int:role_id>")
-@admin_required
+@allow("admin")
 def role(role_id):
     """A role's skills (add, edit, reorder, delete) and what each of its levels expects."""
     return _role_page(_role_or_404(role_id))
@@ -158,7 +158,7 @@ def _role_page(role, add_form=None, grid=None):
 
 
 @bp.route("/role/<int:role_id>/skills/new", methods=["POST"])
-@admin_required
+@allow("admin")
 def add_skill(role_id):
     """Add a skill after the role's last one."""
     role = _role_or_404(role_id)
@@ -180,7 +180,7 @@ def add_skill(role_id):
 
 
 @bp.route("/role/<int:role_id>/skills/<int:skill_id>/edit", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def edit_skill(role_id, skill_id):
     """Change a skill's key, name or description."""
     role = _role_or_404(role_id)
@@ -207,7 +207,7 @@ def edit_skill(role_id, skill_id):
 
 
 @bp.route("/role/<int:role_id>/skills/<int:skill_id>/move/<any(up, down):direction>", methods=["POST"])
-@admin_required
+@allow("admin")
 def move_skill(role_id, skill_id, direction):
     """Swap a skill with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
@@ -244,7 +244,7 @@ def _skill_blocker(skill):
 
 
 @bp.route("/role/<int:role_id>/skills/<int:skill_id>/delete", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def delete_skill(role_id, skill_id):
     """GET asks for confirmation, POST deletes the skill and its expectations; refused while any
     assessment of it exists."""
@@ -267,7 +267,7 @@ def delete_skill(role_id, skill_id):
 
 
 @bp.route("/role/<int:role_id>/expectations", methods=["POST"])
-@admin_required
+@allow("admin")
 def expectations(role_id):
     """Save the whole expectations grid at once."""
     role = _role_or_404(role_id)

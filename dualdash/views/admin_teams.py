@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from peewee import Case, IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
-from ..access import admin_required
+from ..access_rules import allow
 from ..audit import record, snapshot
 from ..db import database
 from ..forms.teams import TeamForm, name_taken
@@ -76,7 +76,7 @@ def _team_or_404(team_id):
 
 
 @bp.route("/")
-@admin_required
+@allow("admin")
 def index():
     """The teams as a tree, each with its number of active people."""
     roots = build_tree(Team.select())
@@ -84,14 +84,14 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def new():
     """Create a team (``?parent=ID`` preselects its parent)."""
     return _edit_form(None)
 
 
 @bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def edit(team_id):
     """Rename a team or move it elsewhere in the tree."""
     return _edit_form(_team_or_404(team_id))
@@ -162,7 +162,7 @@ def blockers(team):
 
 
 @bp.route("/<int:team_id>/delete", methods=["GET", "POST"])
-@admin_required
+@allow("admin")
 def delete(team_id):
     """GET asks for confirmation, POST deletes; refused while the team has people or sub-teams."""
     team = _team_or_404(team_id)

@@ -2,9 +2,10 @@
 admins' follow-through report (1:1s held vs planned vs missed, action items done on time)."""
 
 from flask import Blueprint, redirect, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access, follow_through
+from ..access_rules import allow
 from ..forms.dashboard import FollowThroughForm
 from .downloads import csv_download
 
@@ -12,7 +13,7 @@ bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/dashboard")
-@login_required
+@allow("signed_in")
 def manager():
     """For anyone with people below them (admins too, for their own line); members have their own
     1:1s page instead."""
@@ -34,7 +35,7 @@ def manager():
 # Endpoint dashboard.follow_through, as agreed; the function has another name so that it does not
 # hide the follow_through module.
 @bp.route("/reports/follow-through", endpoint="follow_through")
-@access.admin_required
+@allow("admin")
 def follow_through_report():
     """Admins: per manager over a period, 1:1s planned, held, missed, cancelled, and action items
     done on time, late or still overdue. ``?format=csv`` downloads the same table."""

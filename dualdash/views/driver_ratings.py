@@ -2,44 +2,38 @@
 and the form to rate them (a manager: ``?meeting=<id>`` records the ratings in that 1:1).
 
 Figures: :mod:`dualdash.driver_ratings`; chart: :mod:`dualdash.charts.driver_trend`."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from peewee import JOIN
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from .. import access, driver_ratings, plugins
+from ..access_rules import allow
 from ..charts.driver_trend import TrendPoint, driver_trend
 from ..forms.driver_ratings import rating_form
-from ..models import JobRole, Meeting, Person
 
 bp = Blueprint("driver_ratings", __name__)
 
 
 @bp.route("/people/<int:person_id>/drivers", methods=["GET", "POST"])
-@login_required
+@allow("view_drivers", POST="rate_drivers")
 def person(person_id):
     """Whoever may view the person sees the page; a manager (or admin) above them gets the rating
-    form, the person themselves the self-rating form, anyone else no form (a POST is 403)."""
-    who = (Person.select(Person, JobRole).join_from(Person, JobRole, JOIN.LEFT_OUTER)
-           .where(Person.id == person_id).first())
-    if who is None:
-        abort(404, "There is no such person.")
-    if not access.can_view_person(who):
-        abort(403)
+    form, the person themselves the self-rating form, anyone else no form (a POST is 403).
+    ``?meeting=`` (checked by the rule: a 1:1 of this person that the viewer leads) records the
+    ratings in that 1:1."""
+    who = g.person
     if current_user.id == who.id:
         mode = "self"
     elif access.can_manage_person(who):
         mode = "manager"
     else:
         mode = None
-    meeting = _meeting(who, mode)
+    meeting = g.meeting
     all_drivers = plugins.current().drivers
     drivers = driver_ratings.drivers_for(who, all_drivers)
     form = rating_form(drivers) if mode and drivers else None
     status = 200
     if request.method == "POST":
-        if mode is None:
-            abort(403, "You may not rate this person's drivers.")
         if form is None:
             abort(400, "No Performance Driver applies to this person.")
         if form.validate():
@@ -68,23 +62,6 @@ def person(person_id):
                            histories=found, charts=charts, any_drivers=bool(all_drivers),
                            start=start, end=end, score_text=driver_ratings.score_text,
                            meeting_url=meeting_url, window_days=driver_ratings.WINDOW_DAYS), status
-
-
-def _meeting(who, mode):
-    """The 1:1 named by ``?meeting=``: it must be one of ``who``'s and the viewer must lead it."""
-    raw = request.args.get("meeting")
-    if raw in (None, ""):
-        return None
-    try:
-        meeting_id = int(raw)
-    except ValueError:
-        abort(404, "There is no such 1:1.")
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None or meeting.report_id != who.id:
-        abort(404, f"There is no such 1:1 with {who.name}.")
-    if mode != "manager" or not access.can_lead_meeting(meeting):
-        abort(403, "Only whoever leads this 1:1 may rate drivers in it.")
-    return meeting
 
 
 def meeting_url(meeting_id):

@@ -2,11 +2,11 @@
 import datetime
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from .. import plugins
-from ..access import admin_required
+from ..access_rules import allow
 from ..bands import judge
 from ..forms.framework import BandRuleTryForm
 from ..plugin_types import BenchmarkInfo, KPIInfo, Period, PersonInfo, Situation
@@ -15,7 +15,7 @@ bp = Blueprint("framework", __name__)
 
 
 @bp.route("/drivers")
-@login_required
+@allow("signed_in")
 def drivers():
     """The organization's Performance Drivers, what good looks like, their scales and questions."""
     fw = plugins.current()
@@ -24,7 +24,7 @@ def drivers():
 
 
 @bp.route("/admin/plugins")
-@admin_required
+@allow("admin")
 def plugin_list():
     """Each loaded plugin, where it came from and its hooks; then everything they define."""
     fw = plugins.current()

@@ -1,15 +1,16 @@
 """The start page after signing in."""
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
+from ..access_rules import allow
 from ..models import Person
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@login_required
+@allow("signed_in")
 def index():
     reports = (Person.select().where((Person.manager == current_user.id) & (Person.active == True))  # noqa: E712
                .order_by(Person.name))

@@ -9,12 +9,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from peewee import JOIN
 from wtforms import SelectChoice
 
 from .. import access, measurement_import, measurements, org_settings, periods, team_tree
+from ..access_rules import allow
 from ..audit import record
 from ..db import database
 from ..forms.measurements import ALL_TEAMS, CADENCE_LABELS, GridFilterForm, GridSaveForm, MeasurementImportForm
@@ -29,9 +30,6 @@ AUDIT_ACTION = "measurements.grid"
 CELL_NAME = re.compile(r"^[vn]-\d+-\d+$")
 #: Problems listed on the upload page at most (the command line lists every one).
 REPORT_LIMIT = 1000
-NOT_ALLOWED = ("There is no one you may enter measurements for. Managers enter values for the people "
-               "below them and admins for anyone; this organization does not let people enter their "
-               "own values. Ask your manager or an admin to enter them.")
 
 
 @dataclass
@@ -81,14 +79,14 @@ class Choice:
 
 
 @bp.route("/")
-@login_required
+@allow("signed_in")
 def index():
     """/measurements/ is the grid."""
     return redirect(url_for(".grid"))
 
 
 @bp.route("/grid", methods=["GET", "POST"])
-@login_required
+@allow("enter_measurements")
 def grid():
     """The people the signed-in person enters values for × their KPIs of one cadence, for one
     period. POST saves every cell together: all or nothing."""
@@ -129,14 +127,13 @@ def grid():
 
 def writable_ids(settings):
     """None for an admin (everyone); else the ids of the people the signed-in person may enter
-    values for (as :class:`dualdash.measurements.Writer` decides). 403 when there is no one."""
+    values for (as :class:`dualdash.measurements.Writer` decides). The page's rule,
+    ``enter_measurements``, has already refused anyone for whom there is no one."""
     if current_user.is_admin:
         return None
     ids = set(access.my_subtree())
     if settings.self_reporting:
         ids.add(current_user.id)
-    if not ids:
-        abort(403, description=NOT_ALLOWED)
     return ids
 
 
@@ -150,7 +147,8 @@ def _choice(filters, settings, teams):
     filters.cadence.data = cadence
     filters.team.choices = [SelectChoice(ALL_TEAMS, "All teams" if current_user.is_admin
                                          else "Everyone you enter values for")] \
-        + [SelectChoice(str(team_id), path) for team_id, (path, _) in sorted(teams.items(), key=lambda t: t[1][0].lower())]
+        + [SelectChoice(str(team_id), path)
+           for team_id, (path, _) in sorted(teams.items(), key=lambda t: t[1][0].lower())]
     team_arg = request.args.get("team")
     wanted = team_arg
     if wanted is None:
@@ -303,7 +301,7 @@ def _save(rows, choice, form):
         listed = [(cells.get(p.where), "n" if p.field == "note" else "v", _sentence(p.message)) for p in problems]
         return None, listed, strays
     with database.atomic():
-        counts = measurements.write(entries, current_user.id)
+        counts = measurements.write(entries, current_user.id, audit_each=True)
         record(AUDIT_ACTION, "Measurement", after={
             "period": periods.key(choice.period, org_settings.get().fiscal_year_start_month),
             "cadence": choice.cadence, "cells": len(entries), **asdict(counts)})
@@ -347,11 +345,10 @@ def _sentence(message):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@login_required
+@allow("enter_measurements")
 def import_csv():
     """Upload a measurements CSV file: all or nothing, with a report of every bad line."""
     settings = org_settings.get()
-    writable_ids(settings)
     form = MeasurementImportForm()
     report = None
     filename = None

@@ -2,10 +2,11 @@
 shared notes, the leader's own private note, check-in, driver ratings, action items, held / cancel),
 and a person's meeting timeline.
 
-Who may do what comes from :mod:`dualdash.access` alone: the meeting's two people, admins and
-anyone above the report see its shared part; leaders (its manager, anyone above the report, admins)
-edit it; the report adds talking points and ticks off their own action items. A private note is only
-ever loaded for its author (or, when the organization allows it, an admin who is not the report).
+Who may do what is each view's declared rule (:mod:`dualdash.access_rules`), checked before the view
+runs, which hands it the meeting as ``g.meeting``: the meeting's two people, admins and anyone above
+the report see its shared part; leaders (its manager, anyone above the report, admins) edit it; the
+report adds talking points and ticks off their own action items. A private note is only ever loaded
+for its author (or, when the organization allows it, an admin who is not the report).
 
 Every form that edits text is saved with a version check (see :mod:`dualdash.meetings`): when someone
 else saved first, the page comes back with status 409, showing their text and the one typed, with
@@ -13,11 +14,12 @@ the form now based on the new version so the merged text can be saved."""
 import datetime
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from .. import access, agenda, org_settings, plugins, scorecards
+from .. import access, agenda, plugins, scorecards
 from .. import meetings as core
+from ..access_rules import allow
 from ..forms.meetings import (
     ACTION,
     ADD_ITEM,
@@ -33,7 +35,7 @@ from ..forms.meetings import (
     SharedNotesForm,
     item_prefix,
 )
-from ..models import ActionItem, AgendaItem, DriverRating, Meeting, Person, PrivateNote
+from ..models import ActionItem, AgendaItem, DriverRating, Meeting, Person
 from .paging import Page
 
 bp = Blueprint("meetings", __name__)
@@ -63,16 +65,6 @@ class AgendaRow:
 
 # --- helpers ----------------------------------------------------------------------------------
 
-def _meeting_or_abort(meeting_id, lead=False):
-    """The meeting, or 404 / 403 (``lead``: the signed-in person must be able to lead it)."""
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
-    if meeting is None:
-        abort(404)
-    if not access.can_view_meeting(meeting) or (lead and not access.can_lead_meeting(meeting)):
-        abort(403)
-    return meeting
-
-
 def _source_link(item, meeting):
     """Where an agenda item came from, as ``(href, label)``; None for items added by hand.
     Pages other helpers own are linked by path (they may not be registered yet)."""
@@ -87,27 +79,6 @@ def _source_link(item, meeting):
     if kind == "action":
         return "/action-items/", "Action items"
     return None
-
-
-def _private_notes(meeting, lead):
-    """The private notes the signed-in person may read: their own (when they lead) and, only for an
-    admin the organization allows, everyone's. Others' notes are not even loaded otherwise."""
-    viewer = current_user
-    if viewer.id == meeting.report_id:
-        return []
-    admin_reads = viewer.is_admin and org_settings.get().admin_sees_private_notes
-    if not (lead or admin_reads):
-        return []
-    query = (PrivateNote.select(PrivateNote, Person).join(Person, on=(PrivateNote.author == Person.id))
-             .where(PrivateNote.meeting == meeting.id))
-    if not admin_reads:
-        query = query.where(PrivateNote.author == viewer.id)
-    notes = []
-    for note in query:
-        note.meeting = meeting  # for can_read_private_note, without a query
-        if access.can_read_private_note(note):
-            notes.append(note)
-    return notes
 
 
 def _stamp(note):
@@ -135,7 +106,7 @@ def _render(meeting, status=200, forms=None, conflict=None):
     ratings = list(DriverRating.select(DriverRating, Person).join(Person, on=(DriverRating.rated_by == Person.id))
                    .where(DriverRating.meeting == meeting.id).order_by(DriverRating.driver_key, DriverRating.id))
     actions = core.action_items_for(meeting)
-    notes = _private_notes(meeting, lead)
+    notes = access.private_notes_of(meeting, lead)
     mine = next((n for n in notes if n.author_id == current_user.id), None)
     others = [n for n in notes if n.author_id != current_user.id]
     if lead:
@@ -165,7 +136,7 @@ def _back(meeting, anchor=None):
 # --- lists ------------------------------------------------------------------------------------
 
 @bp.route("/meetings/")
-@login_required
+@allow("signed_in")
 def index():
     """The signed-in person's 1:1s: those they lead (upcoming first, then past) and their own."""
     other = Person.alias()
@@ -189,27 +160,25 @@ def index():
 
 
 @bp.route("/people/<int:person_id>/meetings")
-@login_required
+@allow("view_person")
 def timeline(person_id):
     """A person's 1:1s, newest first, with shared notes, the driver ratings and action items of each;
     private notes only for their author."""
-    person = access.person_visible_or_abort(person_id)
+    person = g.person
     manager = Person.alias()
     query = (Meeting.select(Meeting, manager).join(manager, on=(Meeting.manager == manager.id))
              .where(Meeting.report == person.id).order_by(Meeting.scheduled_for.desc(), Meeting.id.desc()))
     page = Page(query, request.args.get("page"), TIMELINE_PER_PAGE)
     ids = [m.id for m in page.items] or [0]
-    ratings, actions, private = {}, {}, {}
+    ratings, actions = {}, {}
     for r in DriverRating.select().where(DriverRating.meeting.in_(ids)).order_by(DriverRating.driver_key):
         ratings.setdefault(r.meeting_id, []).append(r)
     owner = Person.alias()
     for a in (ActionItem.select(ActionItem, owner).join(owner, on=(ActionItem.owner == owner.id))
               .where(ActionItem.meeting.in_(ids)).order_by(ActionItem.id)):
         actions.setdefault(a.meeting_id, []).append(a)
-    if current_user.id != person.id:
-        # The author's own notes only (the report's timeline never carries any private note).
-        for n in PrivateNote.select().where(PrivateNote.meeting.in_(ids) & (PrivateNote.author == current_user.id)):
-            private[n.meeting_id] = n
+    # The author's own notes only (the report's timeline never carries any private note).
+    private = access.own_private_notes(ids, person.id)
     at = core.now()
     return render_template("meetings/timeline.html", person=person, page=page, ratings=ratings,
                            actions=actions, private=private, drivers=plugins.current().drivers,
@@ -221,23 +190,17 @@ def timeline(person_id):
 
 def _manageable_people():
     """Active people the signed-in person may schedule a 1:1 with, by name."""
-    query = Person.select().where((Person.active == True) & (Person.id != current_user.id))
+    query = Person.select().where((Person.active == True) & (Person.id != current_user.id))  # noqa: E712
     if not current_user.is_admin:
         query = query.where(Person.id.in_(list(access.my_subtree()) or [0]))
     return sorted(query, key=lambda p: p.name.casefold())
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
-@login_required
+@allow("schedule_meeting")
 def new():
     """Schedule a 1:1 with someone below the signed-in person (``?report=<id>`` chooses them)."""
-    chosen = request.args.get("report", type=int)
-    if chosen is not None:
-        person = Person.get_or_none(Person.id == chosen)
-        if person is None:
-            abort(404)
-        if not access.can_manage_person(person) or person.id == current_user.id:
-            abort(403)
+    chosen = g.person.id if g.person else None
     people = _manageable_people()
     if not people:
         abort(403)
@@ -254,10 +217,10 @@ def new():
 # --- the meeting ------------------------------------------------------------------------------
 
 @bp.route("/meetings/<int:meeting_id>")
-@login_required
+@allow("view_meeting")
 def show(meeting_id):
     """The meeting page; a leader opening it shortly before it finds the agenda already built."""
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = g.meeting
     if core.due_for_preparation(meeting) and access.can_lead_meeting(meeting):
         _prepare(meeting)
     return _render(meeting)
@@ -269,10 +232,10 @@ def _prepare(meeting):
 
 
 @bp.route("/meetings/<int:meeting_id>/prepare", methods=["POST"])
-@login_required
+@allow("lead_meeting")
 def prepare(meeting_id):
     """Build the agenda now (once; afterwards it is edited by hand)."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
+    meeting = g.meeting
     if _prepare(meeting):
         flash("Agenda prepared from the scorecard, drivers, skills and open action items.", "success")
     else:
@@ -281,10 +244,10 @@ def prepare(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/notes", methods=["POST"])
-@login_required
+@allow("lead_meeting")
 def save_notes(meeting_id):
     """Save the shared notes, unless someone saved the meeting since the form was loaded."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
+    meeting = g.meeting
     form = SharedNotesForm(prefix=NOTES)
     if not form.validate_on_submit():
         return _render(meeting, 400, forms={"notes": form})
@@ -299,10 +262,10 @@ def save_notes(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/check-in", methods=["POST"])
-@login_required
+@allow("lead_meeting")
 def save_check_in(meeting_id):
     """Save the check-in (how the report is doing, 1–5, with a word) with the version check."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
+    meeting = g.meeting
     form = CheckInForm(prefix=CHECK_IN)
     if not form.validate_on_submit():
         return _render(meeting, 400, forms={"checkin": form})
@@ -318,12 +281,10 @@ def save_check_in(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/private-note", methods=["POST"])
-@login_required
+@allow("write_private_note")
 def save_private_note(meeting_id):
     """Save the signed-in leader's own private note (never the report: they cannot lead)."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
-    if current_user.id == meeting.report_id:  # belt and braces: a report never has private notes here
-        abort(403)
+    meeting = g.meeting
     form = PrivateNoteForm(prefix=PRIVATE)
     if not form.validate_on_submit():
         return _render(meeting, 400, forms={"private": form})
@@ -337,19 +298,11 @@ def save_private_note(meeting_id):
                    conflict=Conflict("private", "My private note", fresh.text if fresh else "", typed))
 
 
-def _item_or_404(meeting, item_id):
-    item = AgendaItem.get_or_none((AgendaItem.id == item_id) & (AgendaItem.meeting == meeting.id))
-    if item is None:
-        abort(404)
-    return item
-
-
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>", methods=["POST"])
-@login_required
+@allow("edit_agenda_item")
 def save_item(meeting_id, item_id):
     """Save one agenda item's notes and done mark, with the version check."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
-    item = _item_or_404(meeting, item_id)
+    meeting, item = g.meeting, g.agenda_item
     prefix = item_prefix(item.id)
     form = ItemForm(prefix=prefix)
     if not form.validate_on_submit():
@@ -367,13 +320,11 @@ def save_item(meeting_id, item_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
-@login_required
+@allow("add_to_agenda")
 def add_item(meeting_id):
     """Leaders add a custom item; the report adds a talking point while the meeting is planned."""
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = g.meeting
     lead = access.can_lead_meeting(meeting)
-    if not lead and not (current_user.id == meeting.report_id and meeting.status == "planned"):
-        abort(403)
     form = AddItemForm(prefix=ADD_ITEM)
     if not form.validate_on_submit():
         return _render(meeting, 400, forms={"add": form})
@@ -383,21 +334,11 @@ def add_item(meeting_id):
     return _back(meeting, "agenda")
 
 
-def _may_remove(meeting, item):
-    if access.can_lead_meeting(meeting):
-        return True
-    return (item.kind == "talking_point" and item.added_by_id == current_user.id
-            and meeting.status == "planned")
-
-
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/remove", methods=["GET", "POST"])
-@login_required
+@allow("remove_agenda_item")
 def remove_item(meeting_id, item_id):
     """Remove an agenda item: GET asks to confirm, POST removes it."""
-    meeting = _meeting_or_abort(meeting_id)
-    item = _item_or_404(meeting, item_id)
-    if not _may_remove(meeting, item):
-        abort(403)
+    meeting, item = g.meeting, g.agenda_item
     if request.method == "POST":
         core.remove_item(item)
         flash(f"Removed “{item.title}” from the agenda.", "success")
@@ -406,20 +347,19 @@ def remove_item(meeting_id, item_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/<any(up, down):direction>", methods=["POST"])
-@login_required
+@allow("edit_agenda_item")
 def move_item(meeting_id, item_id, direction):
     """Move an agenda item one place up or down."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
-    item = _item_or_404(meeting, item_id)
+    meeting, item = g.meeting, g.agenda_item
     core.move_item(meeting, item, -1 if direction == "up" else 1)
     return _back(meeting, f"item-{item.id}")
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items", methods=["POST"])
-@login_required
+@allow("lead_meeting")
 def add_action_item(meeting_id):
     """A new action item for the report or the manager, created in this meeting."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
+    meeting = g.meeting
     people = scorecards.people_with_details([meeting.manager_id, meeting.report_id])
     form = ActionItemForm(prefix=ACTION, owners=[people[meeting.report_id], people[meeting.manager_id]])
     if not form.validate_on_submit():
@@ -430,27 +370,20 @@ def add_action_item(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/action-items/<int:action_id>/<any(done, open):status>", methods=["POST"])
-@login_required
+@allow("update_meeting_action_item")
 def set_action_status(meeting_id, action_id, status):
     """Mark an action item listed on this meeting done, or open again: leaders, or its owner."""
-    meeting = _meeting_or_abort(meeting_id)
-    item = ActionItem.get_or_none(
-        (ActionItem.id == action_id)
-        & ((ActionItem.meeting == meeting.id) | (ActionItem.owner == meeting.report_id)))
-    if item is None:
-        abort(404)
-    if not (access.can_lead_meeting(meeting) or item.owner_id == current_user.id):
-        abort(403)
+    meeting, item = g.meeting, g.action_item
     if core.set_action_status(item, status):
         flash("Action item done." if status == "done" else "Action item reopened.", "success")
     return _back(meeting, "action-items")
 
 
 @bp.route("/meetings/<int:meeting_id>/held", methods=["POST"])
-@login_required
+@allow("lead_meeting")
 def held(meeting_id):
     """Mark the meeting held; a repeating one plans the next."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
+    meeting = g.meeting
     done, following = core.mark_held(meeting)
     if not done:
         flash(f"This 1:1 is already {meeting.status}.", "info")
@@ -462,10 +395,10 @@ def held(meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
-@login_required
+@allow("lead_meeting")
 def cancel(meeting_id):
     """Cancel a planned meeting: GET asks to confirm, POST cancels it."""
-    meeting = _meeting_or_abort(meeting_id, lead=True)
+    meeting = g.meeting
     if meeting.status != "planned":
         flash(f"This 1:1 is {meeting.status}: it cannot be cancelled.", "info")
         return _back(meeting)

@@ -1,8 +1,8 @@
 """People pages: a person's page, and the list of people the viewer may see."""
-from flask import Blueprint, current_app, render_template, request
-from flask_login import login_required
+from flask import Blueprint, current_app, g, render_template, request
 
 from .. import access
+from ..access_rules import allow
 from peewee import JOIN
 
 from ..models import JobRole, Level, Person, Team
@@ -12,7 +12,7 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 
 
 @bp.route("/")
-@login_required
+@allow("signed_in")
 def index():
     """Everyone the viewer may see: their whole subtree (admins: everyone)."""
     q = (request.args.get("q") or "").strip()
@@ -29,9 +29,9 @@ def index():
 
 
 @bp.route("/<int:person_id>")
-@login_required
+@allow("view_person")
 def show(person_id):
-    person = access.person_visible_or_abort(person_id)
+    person = g.person
     reports = (Person.select().where((Person.manager == person.id) & (Person.active == True))  # noqa: E712
                .order_by(Person.name))
     return render_template("people/show.html", person=person, reports=list(reports),

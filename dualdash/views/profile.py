@@ -1,12 +1,13 @@
 """The signed-in person's own profile: their details, password and personal API tokens."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_login import current_user
 
+from ..access_rules import allow
 from ..api import issue_token, token_label
 from ..audit import record, snapshot
 from ..forms.auth import PasswordChangeForm
 from ..forms.tokens import TokenForm
-from ..models import ApiToken, utcnow
+from ..models import ApiToken, Person, utcnow
 from ..passwords import check_password, hash_password
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -25,7 +26,7 @@ def _page(form=None, token_form=None, new_token=None, status=200):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@allow("signed_in")
 def show():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -33,14 +34,15 @@ def show():
             form.current.errors.append("That is not your current password.")
         else:
             current_user.password_hash = hash_password(form.new.data)
-            current_user.save()
+            current_user.save(only=[Person.password_hash])
+            record("password", current_user._get_current_object(), None, {"password": "changed"})
             flash("Your password is changed.", "success")
             return redirect(url_for("profile.show"))
     return _page(form=form, status=400 if form.errors else 200)
 
 
 @bp.post("/tokens")
-@login_required
+@allow("signed_in")
 def create_token():
     """Create a token and show it on this response, once: it is not kept anywhere but as a hash, so
     it is neither flashed nor put in the session (the usual redirect after a POST would lose it)."""
@@ -53,12 +55,10 @@ def create_token():
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@login_required
+@allow("own_token")
 def revoke_token(token_id):
     """Revoke one of the signed-in person's tokens: it stops working at once."""
-    row = ApiToken.get_or_none((ApiToken.id == token_id) & (ApiToken.person == current_user.id))
-    if row is None:
-        abort(404)
+    row = g.api_token  # only ever one of the signed-in person's own (the rule: someone else's is not found)
     if row.revoked_at is not None:
         flash(f"The token “{row.name}” was already revoked.", "success")
     else:

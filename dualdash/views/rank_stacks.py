@@ -2,10 +2,11 @@
 role or team. The figures and the visibility rules live in :mod:`dualdash.rank_stacks`."""
 import datetime
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, g, render_template, request
+from flask_login import current_user
 
 from .. import access, org_settings, periods, rank_stacks
+from ..access_rules import allow
 from ..charts.bars import Bar, bar_chart
 from ..models import KPI
 
@@ -20,7 +21,7 @@ GROUP_NOUN = {"person": "Person", "role": "Job role", "team": "Team"}
 
 
 @bp.route("/")
-@login_required
+@allow("signed_in")
 def index():
     """The active KPIs, each linking to its rank stack."""
     kpis = list(KPI.select().where(KPI.active == True).order_by(KPI.name))  # noqa: E712
@@ -28,13 +29,11 @@ def index():
 
 
 @bp.route("/<kpi_key>")
-@login_required
+@allow("rank_stack")
 def show(kpi_key):
     """One KPI's rank stack over a range of its periods (``from``, ``to``), ``by`` person, role or
     team, ordered by value or attainment; a bad argument re-shows the form with the message (400)."""
-    kpi = KPI.get_or_none(KPI.key == kpi_key)
-    if kpi is None:
-        abort(404, f"There is no KPI with the key “{kpi_key}”.")
+    kpi = g.kpi
     settings = org_settings.get()
     fy = settings.fiscal_year_start_month
     viewer = rank_stacks.audience(current_user._get_current_object(), access.my_subtree())
@@ -49,7 +48,9 @@ def show(kpi_key):
         form = {**typed, "by": typed["by"] or "person", "order": typed["order"] or "value"}
         return render_template("rank_stacks/show.html", stack=None, errors=dict(exc.errors), form=form,
                                **context), 400
-    stack = rank_stacks.build(req, viewer, settings)
+    # A stack by person shows one page of rows (ranked among everyone) and always the viewer's own.
+    stack = rank_stacks.build(req, viewer, settings, page=request.args.get("page", 1, type=int),
+                              per_page=current_app.config["PEOPLE_PER_PAGE"])
     form = {"from": periods.key(req.first, fy), "to": periods.key(req.last, fy), "by": req.by,
             "order": req.order}
     return render_template("rank_stacks/show.html", stack=stack, errors={}, form=form,
@@ -74,7 +75,7 @@ def _chart(stack):
     kpi, by_attainment = stack.kpi, stack.request.order == "attainment"
     extra = 0 if stack.request.by == "person" else 1
     bars = []
-    for row in stack.rows:
+    for row in stack.rows + ([stack.you] if stack.you else []):
         if row.hidden:
             bars.append(Bar(label=row_label(row, stack), length=None,
                             note=f"hidden: fewer than {stack.min_group_size} people"))
@@ -90,6 +91,9 @@ def _chart(stack):
     measure = "attainment (value relative to each one's own Meets line)" if by_attainment else "value"
     best = "highest" if by_attainment or kpi.direction == "higher" else "lowest"
     count = f"{len(stack.rows)} row{'s' if len(stack.rows) != 1 else ''}"
+    if stack.pages > 1:
+        count += f" (page {stack.page} of {stack.pages}, ranks {stack.rows[0].rank} to {stack.rows[-1].rank}" + \
+                 (f", then your own place, rank {stack.you.rank}" if stack.you else "") + ")"
     return bar_chart(bars, title=f"Rank stack of {kpi.name} by {measure}",
                      description=f"{count}, {best} first; each bar is labelled with its value and band. "
                                  "The table below holds the same figures.",

@@ -2,30 +2,24 @@
 in four quadrants (SVG), with the same figures in a table. Figures: :mod:`dualdash.results_drivers`."""
 import datetime
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, g, render_template, request
+from flask_login import current_user
 
 from .. import access, org_settings, periods, results_drivers
+from ..access_rules import allow
 from ..charts.quadrants import Dot, quadrant_chart
-from ..models import Team
 from ..rank_stacks import format_attainment
 
 bp = Blueprint("results_drivers", __name__)
 
 
 @bp.route("/teams/<int:team_id>/results-drivers")
-@login_required
+@allow("team_results_drivers")
 def show(team_id):
     """Admins, and managers with people below them in the team (or its sub-teams); others 403."""
-    team = Team.get_or_none(Team.id == team_id)
-    if team is None:
-        abort(404, "There is no such team.")
+    team = g.team
     visible = None if current_user.is_admin else access.my_subtree()
-    if visible is not None and not visible:
-        abort(403, "The results × drivers view is for managers and admins.")
     people = results_drivers.people_in(results_drivers.team_tree_ids(team.id), visible)
-    if visible is not None and not people:
-        abort(403, "Nobody in this team reports to you.")
     settings = org_settings.get()
     fy = settings.fiscal_year_start_month
     context = {"team": team, "periods": periods, "fy": fy, "pct": format_attainment,

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from peewee import JOIN
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import JOIN, fn
 
 from .. import access, org_settings, periods, scorecards, team_tree
+from ..access_rules import allow
 from ..charts.sparkline import sparkline
 from ..forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm, TeamScorecardForm
 from ..models import JobRole, Level, Person, Team
@@ -27,11 +28,10 @@ NOUNS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "annual":
 # --- the pages ----------------------------------------------------------------------------------
 
 @bp.route("/people/<int:person_id>/scorecard")
-@login_required
+@allow("view_person")
 def person(person_id):
     """One person's scorecard for a period: each KPI's value, line, band, attainment, trend and the
     coaching questions its situation calls for."""
-    access.person_visible_or_abort(person_id)
     form = PersonScorecardForm(request.args)
     valid = form.validate()
     view, history = form.view, form.range_value()
@@ -49,11 +49,9 @@ def person(person_id):
 
 
 @bp.route("/teams/<int:team_id>/scorecard")
-@login_required
+@allow("team_page")
 def team(team_id):
     """A team's people × their KPIs with bands, and a roll-up per KPI. Members may not see it."""
-    if access.role_name() == "member":
-        abort(403)
     teams = team_tree.load()
     if team_id not in teams:
         abort(404)
@@ -76,7 +74,7 @@ def team(team_id):
 
 
 @bp.route("/scorecards/")
-@login_required
+@allow("signed_in")
 def subtree():
     """Everyone below the signed-in manager (an admin: everyone), grouped by team, each team with
     its roll-up and each person with their band counts. Members go to their own scorecard."""
@@ -91,13 +89,19 @@ def subtree():
     view, team_id = form.view, form.team_value()
     # _people keeps a manager to their subtree; an admin sees everyone.
     condition = Person.team.in_(list(team_tree.descendants(teams, team_id))) if team_id is not None else None
-    people = _people(condition, include_self=False)
+    # Thousands of people are shown a page of whole teams at a time (each team keeps its roll-up);
+    # the CSV holds them all.
+    counts = _team_counts(condition)
+    csv = valid and _wants_csv()
+    paging = TeamPages(counts, teams, current_app.config["PEOPLE_PER_PAGE"], request.args.get("page", 1, type=int))
+    people = _people(condition if csv else paging.condition(condition), include_self=False)
     cards = scorecards.build(people, view, history=1)
     groups = _groups(cards, teams)
-    if valid and _wants_csv():
+    if csv:
         return csv_download(_grid_csv(groups, view, teams), f"scorecards-{_key(view)}")
     return render_template(
-        "scorecards/subtree.html", form=form, groups=groups, view=view, people_count=len(people),
+        "scorecards/subtree.html", form=form, groups=groups, view=view, people_count=sum(counts.values()),
+        team_count=len(counts), paging=paging,
         team_paths={id_: team_tree.path(teams, id_) for id_ in teams}, chosen_team=teams.get(team_id),
         nav=_navigation(view, form, ".subtree", {}, team=team_id),
     ), 200 if valid else 400
@@ -204,6 +208,18 @@ def _sees_teams():
 
 # --- people, teams and grids --------------------------------------------------------------------
 
+def _visible(query, condition, include_self):
+    """``query`` of people kept to the active ones matching ``condition`` whom the viewer may see:
+    managers see their subtree (and themselves when ``include_self``)."""
+    query = query.where(Person.active == True)  # noqa: E712
+    if condition is not None:
+        query = query.where(condition)
+    if not current_user.is_admin:
+        ids = access.my_subtree() | ({current_user.id} if include_self else set())
+        query = query.where(Person.id.in_(list(ids)))
+    return query
+
+
 def _people(condition, include_self):
     """Active people matching ``condition`` whom the viewer may see, with team, role and level, by
     name (one query). Managers see their subtree (and themselves when ``include_self``)."""
@@ -211,14 +227,41 @@ def _people(condition, include_self):
              .join_from(Person, Team, JOIN.LEFT_OUTER)
              .join_from(Person, JobRole, JOIN.LEFT_OUTER)
              .join_from(Person, Level, JOIN.LEFT_OUTER)
-             .where(Person.active == True)  # noqa: E712
              .order_by(Person.name, Person.id))
-    if condition is not None:
-        query = query.where(condition)
-    if not current_user.is_admin:
-        ids = access.my_subtree() | ({current_user.id} if include_self else set())
-        query = query.where(Person.id.in_(list(ids)))
-    return list(query)
+    return list(_visible(query, condition, include_self))
+
+
+def _team_counts(condition):
+    """``{team_id or None: people}`` of the people :func:`_people` would list (one query)."""
+    query = Person.select(Person.team, fn.COUNT(Person.id)).group_by(Person.team)
+    return dict(_visible(query, condition, include_self=False).tuples())
+
+
+class TeamPages:
+    """Teams (in tree order, then people without a team) split into pages of whole teams of at most
+    ``per_page`` people (a bigger team has a page of its own); ``number`` is the page shown."""
+
+    def __init__(self, counts, teams, per_page, number):
+        order = [id_ for id_ in team_tree.tree_order(teams) if id_ in counts] + ([None] if None in counts else [])
+        self.pages, page, size = [], [], 0
+        for id_ in order:
+            if page and size + counts[id_] > per_page:
+                self.pages.append(page)
+                page, size = [], 0
+            page.append(id_)
+            size += counts[id_]
+        self.pages.append(page)
+        self.count = len(self.pages)
+        self.number = min(max(1, number or 1), self.count)
+        self.teams = self.pages[self.number - 1]
+
+    def condition(self, condition):
+        """``condition`` narrowed to the people of the teams on the page shown."""
+        ids = [id_ for id_ in self.teams if id_ is not None]
+        on_page = Person.team.in_(ids or [0])
+        if None in self.teams:
+            on_page |= Person.team.is_null()
+        return on_page if condition is None else (condition & on_page)
 
 
 @dataclass
@@ -233,13 +276,24 @@ class Total:
 
 @dataclass
 class Grid:
-    """People × KPIs for one period: ``rows`` are (scorecard, {kpi_id: KPIRow}); ``totals`` by KPI."""
+    """People × KPIs for one period: ``rows`` are (scorecard, {kpi_id: KPIRow}); ``totals`` by KPI;
+    ``lines`` are (scorecard, [Cell or None for each of ``kpis``]), what the page shows."""
 
     kpis: list
     rows: list
     totals: dict
     team: Team | None = None
     counts: dict = field(default_factory=dict)
+    lines: list = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One person's KPI as the grid shows it: the value as text ("" for no data) and its band."""
+
+    value: str
+    band_class: str
+    band_label: str
 
 
 def _grid(cards, team=None):
@@ -262,7 +316,20 @@ def _grid(cards, team=None):
         value = (float(sum(known)) if how == "sum" else fmean(known)) if known else None
         totals[kpi.id] = Total(value=value, with_data=len(known), people=len(values), how=how)
     counts = {band: sum(card.counts[band] for card, _ in rows) for band in BAND_ORDER}
-    return Grid(kpis=kpis, rows=rows, totals=totals, team=team, counts=counts)
+    # The cells' text is made here rather than in the template: a grid of a big team has thousands
+    # of cells, and a Python call from a template costs several times one made here.
+    lines = []
+    for card, by_kpi in rows:
+        cells = []
+        for kpi in kpis:
+            row = by_kpi.get(kpi.id)
+            if row is None:
+                cells.append(None)
+            else:
+                point = row.current
+                cells.append(Cell(format_value(point.value, kpi), band_class(point.band), band_label(point.band)))
+        lines.append((card, cells))
+    return Grid(kpis=kpis, rows=rows, totals=totals, team=team, counts=counts, lines=lines)
 
 
 def _groups(cards, teams):

@@ -5,11 +5,12 @@ Both run a fixed number of queries: :func:`dualdash.skills.statuses` does the sk
 import datetime
 from collections import defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from peewee import JOIN
 
 from .. import access, team_tree
+from ..access_rules import allow
 from .. import skills as skill_status
 from ..audit import record, snapshot
 from ..db import database
@@ -29,14 +30,12 @@ def _mode(person):
 
 
 @bp.route("/people/<int:person_id>/skills", methods=["GET", "POST"])
-@login_required
+@allow("view_person", POST="assess_person")
 def person(person_id):
     """A person's skills: expected, latest assessment, latest self-assessment, the gap, history; the
     manager's assessment form, or the person's own self-assessment form."""
-    who = access.person_visible_or_abort(person_id)
+    who = g.person
     mode = _mode(who)
-    if request.method == "POST" and mode is None:
-        abort(403)
     statuses = skill_status.statuses([who])[who.id]
     role_skills = [s.skill for s in statuses]
     form = assessment_form(role_skills, formdata=request.form if request.method == "POST" else None) if (
@@ -91,12 +90,10 @@ def _history(who):
 # --- the team matrix ----------------------------------------------------------------------------
 
 @bp.route("/teams/<int:team_id>/skills")
-@login_required
+@allow("team_page")
 def matrix(team_id):
     """People of the team and its sub-teams whom the viewer may see × the skills of their roles,
     grouped by role, each cell the current proficiency and its gap. Members may not see it."""
-    if access.role_name() == "member":
-        abort(403)
     teams = team_tree.load()
     if team_id not in teams:
         abort(404)

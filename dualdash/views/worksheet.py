@@ -6,11 +6,11 @@ never for the report, whatever they ask."""
 import re
 import time
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, Response, current_app, g, render_template, request
+from flask_login import current_user
 
 from .. import access, pdf, worksheets
-from ..models import Meeting, Person, PrivateNote
+from ..access_rules import allow
 from .scorecard_pages import band_class, band_label, format_value
 
 bp = Blueprint("worksheet", __name__)
@@ -18,14 +18,10 @@ PAPERS = ("a4", "letter")
 
 
 @bp.route("/meetings/<int:meeting_id>/worksheet")
-@login_required
+@allow("view_meeting")
 def meeting(meeting_id):
     """The worksheet of a 1:1: anyone who may see the meeting prints its shared part."""
-    found = Meeting.get_or_none(Meeting.id == meeting_id)
-    if found is None:
-        abort(404)
-    if not access.can_view_meeting(found):
-        abort(403)
+    found = g.meeting
     note, may_add_note = _private_note(found)
     sheet = worksheets.for_meeting(found, private_note=note)
     back = (f"{request.script_root}/meetings/{found.id}", "Back to the 1:1")
@@ -33,14 +29,10 @@ def meeting(meeting_id):
 
 
 @bp.route("/people/<int:person_id>/worksheet")
-@login_required
+@allow("manage_person")
 def blank(person_id):
     """A worksheet for a report ahead of a 1:1 that is not scheduled yet (dated today)."""
-    person = Person.get_or_none(Person.id == person_id)
-    if person is None:
-        abort(404)
-    if not access.can_manage_person(person):
-        abort(403)
+    person = g.person
     sheet = worksheets.blank(person.id, current_user)
     back = (f"{request.script_root}/people/{person.id}", f"Back to {person.name}")
     return _respond(sheet, back, False, f"{sheet.date.isoformat()}-blank")
@@ -49,14 +41,9 @@ def blank(person_id):
 def _private_note(meeting):
     """(the note's text or None, whether the viewer could add their note to this print).
 
-    Only on ``?private=1``, only the viewer's own note, only if access allows it, never the report's."""
-    if current_user.id == meeting.report_id:
-        return None, False
-    note = PrivateNote.get_or_none((PrivateNote.meeting == meeting.id) & (PrivateNote.author == current_user.id))
+    Only on ``?private=1``, only the viewer's own note, never the report's."""
+    note = access.own_private_notes([meeting.id], meeting.report_id).get(meeting.id)
     if note is None:
-        return None, False
-    note.meeting = meeting  # spares access a query
-    if not access.can_read_private_note(note):
         return None, False
     return (note.text if request.args.get("private") == "1" else None), True
 
