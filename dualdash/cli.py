@@ -5,8 +5,12 @@ from flask.cli import FlaskGroup, ScriptInfo
 
 def register_commands(app):
     """Add Dual Dash's commands to ``app.cli`` (``init`` and ``migrate`` come with the database)."""
-    from .commands import accounts, demo, imports, plugins, serve, tokens
+    from .commands import accounts, backup, bench, data, demo, imports, plugins, serve, tokens
     app.cli.add_command(accounts.create_user_command)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(data.export_command)
+    app.cli.add_command(data.import_all_command)
+    app.cli.add_command(bench.bench_command)
     app.cli.add_command(plugins.plugins_command)
     app.cli.add_command(imports.import_group)
     app.cli.add_command(demo.demo_command)

@@ -80,7 +80,7 @@ def parse(text, cadence, week_start=0, fy_month=1):
         try:
             day = datetime.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"“{text}” is not a real date")
+            raise ValueError(f"“{text}” is not a real date") from None
         return containing(day, cadence, week_start, fy_month)
     named = _named(text, week_start, fy_month)
     if named is None:
@@ -103,7 +103,7 @@ def _named(text, week_start, fy_month):
             # inverse of key(), whatever day weeks start on).
             thursday = datetime.date.fromisocalendar(year, week, 4)
         except ValueError:
-            raise ValueError(f"“{text}”: {year} has no week {week}")
+            raise ValueError(f"“{text}”: {year} has no week {week}") from None
         return containing(thursday, "weekly", week_start, fy_month)
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])

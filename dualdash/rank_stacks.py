@@ -17,21 +17,26 @@ Choices (issue 4, point 5):
   (aggregates are computed over those people only); a member sees the whole organization with every
   other person unnamed, unless the organization names everyone, and aggregates over fewer than the
   minimum group size are hidden from them.
+- The page shows a stack by person a page at a time (ranked among everyone, the viewer's own place
+  always shown): every value is rolled up, benchmarked and ranked, but only the rows shown are judged
+  by the band rule and named. The JSON API returns every row.
 
 Every stack runs a fixed number of queries, whatever the number of people or periods."""
 import datetime
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import fmean
 from typing import Optional
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from . import access, benchmarks, org_settings, periods
 from .bands import Judgement, judge
-from .models import Measurement, Person
+from .db import database
+from .models import JobRole, Level, Measurement, Person, Team
 from .plugin_types import BenchmarkInfo, Period, PersonInfo
-from .scorecards import kpi_info, people_with_details, person_info
+from .scorecards import kpi_info
 
 BY = ("person", "role", "team")
 ORDERS = ("value", "attainment")
@@ -116,6 +121,12 @@ class Stack:
     min_group_size: int = 3
     #: The viewer has no value in the range (so no row of their own).
     you_missing: bool = False
+    #: Rows in the whole stack; ``rows`` holds one page of them when the stack is paged.
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    #: The viewer's own row when the page shown does not hold it (their place is always shown).
+    you: Optional[Row] = None
 
     @property
     def kpi(self):
@@ -200,79 +211,133 @@ def count_periods(first, last):
     return months // {"monthly": 1, "quarterly": 3, "annual": 12}[first.cadence] + 1
 
 
-def build(req, viewer, settings=None):
-    """The :class:`Stack` for ``req`` as ``viewer`` (an :class:`Audience`) may see it."""
+def build(req, viewer, settings=None, page=None, per_page=None):
+    """The :class:`Stack` for ``req`` as ``viewer`` (an :class:`Audience`) may see it.
+
+    A stack by person is paged when ``page`` and ``per_page`` are given: ``rows`` holds that page
+    (ranked among everyone), and ``you`` the viewer's own row when it is on another page. Every
+    value, benchmark and attainment is computed to rank the whole stack, but only the rows shown
+    are judged by the band rule and named, so a page of 50 costs little more than the one
+    aggregate query, however many people the stack holds."""
     settings = settings or org_settings.get()
     kpi = req.kpi
     span = Period(req.first.start, req.last.end, kpi.cadence)
     count = count_periods(req.first, req.last)
-    values = person_values(kpi, span, viewer.visible)
-    people = people_with_details(values) if values else {}
-    lines = benchmarks.load([kpi.id]).get(kpi.id, []) if values else []
-    entries = [_entry(kpi, people[pid], value, lines, span, count) for pid, value in values.items()
-               if pid in people]
+    found = person_values(kpi, span, viewer.visible)
+    lines = benchmarks.load([kpi.id]).get(kpi.id, []) if found else []
+    entries = _entries(kpi, found, lines, span, count)
     stack = Stack(request=req, audience=viewer, span=span, period_count=count,
                   min_group_size=settings.min_group_size,
-                  you_missing=viewer.person.id not in values)
+                  you_missing=not any(e.id == viewer.person.id for e in entries))
     if req.by == "person":
-        rows = _person_rows(entries, viewer, settings)
+        _person_page(stack, entries, viewer, settings, page, per_page)
     else:
-        rows = _group_rows(kpi, entries, req.by, span, viewer, settings)
-    stack.rows = _ranked(rows, req.order, kpi.direction)
+        stack.rows = _ranked(_group_rows(kpi, entries, req.by, span, viewer, settings), req.order, kpi.direction)
+        stack.total = len(stack.rows)
     return stack
 
 
 def person_values(kpi, span, visible=None):
-    """``{person_id: value}``: each active person's value over ``span``, rolled up with the KPI's
-    roll-up in one SQL query (only people with a value in the span; only ``visible`` ids if given)."""
-    where = ((Measurement.kpi == kpi.id) & (Measurement.period_start >= span.start)
-             & (Measurement.period_start <= span.end) & (Person.active == True))  # noqa: E712
+    """Each active person's value over ``span``, rolled up with the KPI's roll-up in SQL, with what
+    ranking, naming and judging their row needs, in one query (only people with a value in the
+    span; only ``visible`` ids if given). Rows are tuples: ``(id, value, name, email, start_date,
+    role_id, level_id, team_id, team name, role name, level name)``."""
+    where = (Measurement.kpi == kpi.id) & (Measurement.period_start >= span.start) \
+        & (Measurement.period_start <= span.end)
     if visible is not None:
-        where &= Person.id.in_(sorted(visible))
+        where &= Measurement.person.in_(sorted(visible))
     if kpi.rollup in SQL_ROLLUPS:
         aggregate = getattr(fn, SQL_ROLLUPS[kpi.rollup])(Measurement.value)
-        query = (Measurement.select(Measurement.person, aggregate).join(Person)
-                 .where(where).group_by(Measurement.person).tuples())
+        values = (Measurement.select(Measurement.person.alias("pid"), aggregate.alias("value"))
+                  .where(where).group_by(Measurement.person))
     else:  # "last": each person's value in the latest period of the span that has one
         latest = (Measurement.select(Measurement.person.alias("pid"),
                                      fn.MAX(Measurement.period_start).alias("latest"))
-                  .join(Person).where(where).group_by(Measurement.person))
-        query = (Measurement.select(Measurement.person, Measurement.value)
-                 .join(latest, on=((Measurement.person == latest.c.pid)
-                                   & (Measurement.period_start == latest.c.latest)))
-                 .where(Measurement.kpi == kpi.id).tuples())
-    return {pid: float(value) for pid, value in query if value is not None}
+                  .where(where).group_by(Measurement.person))
+        values = (Measurement.select(Measurement.person.alias("pid"), Measurement.value.alias("value"))
+                  .join(latest, on=((Measurement.person == latest.c.pid)
+                                    & (Measurement.period_start == latest.c.latest)))
+                  .where(Measurement.kpi == kpi.id))
+    query = (Person.select(Person.id, values.c.value, Person.name, Person.email, Person.start_date, Person.role,
+                           Person.level, Person.team, Team.name, JobRole.name, Level.name)
+             .join(values, on=(values.c.pid == Person.id))
+             .join_from(Person, Team, JOIN.LEFT_OUTER)
+             .join_from(Person, JobRole, JOIN.LEFT_OUTER)
+             .join_from(Person, Level, JOIN.LEFT_OUTER)
+             .where(Person.active == True))  # noqa: E712
+    # Thousands of rows: read straight from the cursor (no conversion per value); the few rows
+    # shown convert what they use (see _Entry.info).
+    return [row for row in database.execute(query).fetchall() if row[1] is not None]
 
 
 @dataclass
 class _Entry:
-    person: Person
+    """One person's place in a stack, before it is judged and named."""
+
+    id: int
     value: float
+    details: tuple
     benchmark: Optional[BenchmarkInfo]
-    judgement: Judgement
     attainment: Optional[float]
 
+    @property
+    def role_id(self):
+        return self.details[5]
 
-def _entry(kpi, person, value, lines, span, count):
-    pinfo = person_info(person)
-    row, _ = benchmarks.applicable(lines, person.role_id, person.level_id, span.start)
-    bench = benchmarks.info(row, pinfo.role, pinfo.level)
-    if kpi.rollup == "sum":
-        bench = benchmarks.scaled(bench, count)
-    judgement = judge(kpi.band_rule, value, kpi_info(kpi), bench, pinfo, span)
-    return _Entry(person, value, bench, judgement, benchmarks.attainment(value, bench, kpi.direction))
+    @property
+    def team_id(self):
+        return self.details[7]
+
+    def info(self):
+        """What a band rule knows of the person (as :func:`dualdash.scorecards.person_info`)."""
+        d = self.details
+        return PersonInfo(id=d[0], name=d[2], email=d[3], role=d[9], level=d[10], team=d[8],
+                          start_date=Person.start_date.python_value(d[4]))
 
 
-def _person_rows(entries, viewer, settings):
+def _entries(kpi, found, lines, span, count):
+    """An :class:`_Entry` per row of :func:`person_values`: its line for the person's role and level
+    in force on the span's first day (scaled for a summed KPI) and its attainment. The line is looked
+    up once per role and level, not once per person."""
+    lines_for, entries = {}, []
+    for row in found:
+        key = (row[5], row[6])
+        if key not in lines_for:
+            line, _ = benchmarks.applicable(lines, row[5], row[6], span.start)
+            bench = benchmarks.info(line, row[9], row[10])
+            lines_for[key] = benchmarks.scaled(bench, count) if kpi.rollup == "sum" else bench
+        bench = lines_for[key]
+        value = float(row[1])
+        entries.append(_Entry(row[0], value, row, bench, benchmarks.attainment(value, bench, kpi.direction)))
+    return entries
+
+
+def _person_page(stack, entries, viewer, settings, page, per_page):
+    """Rank every person; name and judge only the rows shown (one page, and the viewer's own)."""
+    req, kpi = stack.request, stack.request.kpi
+    key = _sort_key(req.order, kpi.direction)
+    ordered = sorted(entries, key=lambda e: key(False, e.value, e.attainment, e.id))
+    stack.total = len(ordered)
+    shown = range(len(ordered))
+    if page is not None and per_page:
+        stack.pages = max(1, math.ceil(len(ordered) / per_page))
+        stack.page = min(max(1, page), stack.pages)
+        shown = range((stack.page - 1) * per_page, min(len(ordered), stack.page * per_page))
     anonymous = viewer.kind == "member" and not settings.rank_stacks_name_everyone
-    rows = []
-    for e in entries:
-        you = e.person.id == viewer.person.id
+    kinfo = kpi_info(kpi)
+
+    def row(index):
+        e = ordered[index]
+        you = e.id == viewer.person.id
         named = you or not anonymous
-        rows.append(Row(rank=None, id=e.person.id if named else None, name=e.person.name if named else None,
-                        value=e.value, attainment=e.attainment, benchmark=e.benchmark if named else None,
-                        judgement=e.judgement, people=1, is_you=you, tiebreak=f"{e.person.id:012d}"))
-    return rows
+        return Row(rank=index + 1, id=e.id if named else None, name=e.details[2] if named else None,
+                   value=e.value, attainment=e.attainment, benchmark=e.benchmark if named else None,
+                   judgement=judge(kpi.band_rule, e.value, kinfo, e.benchmark, e.info(), stack.span),
+                   people=1, is_you=you, tiebreak=f"{e.id:012d}")
+    stack.rows = [row(i) for i in shown]
+    if not any(r.is_you for r in stack.rows):
+        mine = next((i for i, e in enumerate(ordered) if e.id == viewer.person.id), None)
+        stack.you = row(mine) if mine is not None else None
 
 
 def _group_rows(kpi, entries, by, span, viewer, settings):
@@ -287,16 +352,15 @@ def _group_rows(kpi, entries, by, span, viewer, settings):
     fewer than the organization's minimum group size."""
     groups = defaultdict(list)
     for e in entries:
-        groups[e.person.role_id if by == "role" else e.person.team_id].append(e)
+        groups[e.role_id if by == "role" else e.team_id].append(e)
     kinfo = kpi_info(kpi)
     rows = []
     for group_id, members in groups.items():
-        first = members[0].person
         if group_id is None:
             name = NO_GROUP[by]
         else:
-            name = first.role.name if by == "role" else first.team.name
-        you = any(e.person.id == viewer.person.id for e in members)
+            name = members[0].details[9] if by == "role" else members[0].details[8]
+        you = any(e.id == viewer.person.id for e in members)
         if viewer.kind == "member" and len(members) < settings.min_group_size:
             rows.append(Row(rank=None, id=group_id, name=name, value=None, attainment=None, benchmark=None,
                             judgement=None, people=None, is_you=you, hidden=True, tiebreak=name))
@@ -322,20 +386,26 @@ def _mean_benchmark(members, role_name):
                          role=role_name)
 
 
-def _ranked(rows, order, direction):
-    """Best first, ranks 1..n; rows without the measure ordered by come after, hidden rows last."""
+def _sort_key(order, direction):
+    """``key(hidden, value, attainment, tiebreak)``: best first; rows without the measure ordered by
+    come after, hidden rows last; ``tiebreak`` settles the rest."""
     sign = -1 if direction == "higher" else 1
 
-    def key(row):
-        if row.hidden:
-            return (2, 0, 0, row.tiebreak)
+    def key(hidden, value, attainment, tiebreak):
+        if hidden:
+            return (2, 0, 0, tiebreak)
         if order == "attainment":
-            if row.attainment is None:
-                return (1, sign * row.value, 0, row.tiebreak)
-            return (0, -row.attainment, sign * row.value, row.tiebreak)
-        return (0, sign * row.value, -(row.attainment or 0), row.tiebreak)
+            if attainment is None:
+                return (1, sign * value, 0, tiebreak)
+            return (0, -attainment, sign * value, tiebreak)
+        return (0, sign * value, -(attainment or 0), tiebreak)
+    return key
 
-    ordered = sorted(rows, key=key)
+
+def _ranked(rows, order, direction):
+    """Best first, ranks 1..n; rows without the measure ordered by come after, hidden rows last."""
+    key = _sort_key(order, direction)
+    ordered = sorted(rows, key=lambda row: key(row.hidden, row.value, row.attainment, row.tiebreak))
     rank = 0
     for row in ordered:
         if not row.hidden:

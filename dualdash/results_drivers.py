@@ -160,8 +160,9 @@ def read_window(args, settings, today=None):
 
 def team_tree_ids(team_id):
     """The team and every team below it, in one query."""
+    # Only the driver's placeholder is formatted into the SQL; the id is a bound parameter.
     cursor = database.execute_sql(
-        "WITH RECURSIVE tree(id) AS ("
+        "WITH RECURSIVE tree(id) AS ("  # nosec B608
         f" SELECT id FROM team WHERE id = {database.param}"
         " UNION SELECT t.id FROM team t JOIN tree ON t.parent_id = tree.id"
         ") SELECT id FROM tree",
@@ -203,20 +204,28 @@ def _place_results(view, people, start, end):
     lines = benchmarks.load(kpis)
     query = (Measurement.select(Measurement.person, Measurement.kpi, Measurement.period_start, Measurement.value)
              .where(Measurement.person.in_([p.id for p in people]) & Measurement.kpi.in_(list(kpis))
-                    & (Measurement.period_start >= start) & (Measurement.period_start <= end))
-             .tuples())
+                    & (Measurement.period_start >= start) & (Measurement.period_start <= end)))
+    # Thousands of values (people × KPIs × weeks): read straight from the cursor, and work out each
+    # period's date and each role and level's line once, not once per value.
     values = defaultdict(list)
-    for person_id, kpi_id, period_start, value in query:
+    for person_id, kpi_id, period_start, value in database.execute(query).fetchall():
         values[(person_id, kpi_id)].append((period_start, value))
+    days, benches = {}, {}
     for placement in view.placements:
         person = placement.person
+        person_id, role_id, level_id = person.id, person.role_id, person.level_id
         per_kpi = []
-        for kpi in kpis_by_person.get(person.id, []):
+        for kpi in kpis_by_person.get(person_id, []):
+            kpi_id, direction = kpi.id, kpi.direction
             found = []
-            for period_start, value in values.get((person.id, kpi.id), []):
-                row, _ = benchmarks.applicable(lines.get(kpi.id, []), person.role_id, person.level_id,
-                                               period_start)
-                reached = benchmarks.attainment(value, benchmarks.info(row), kpi.direction)
+            for period_start, value in values.get((person_id, kpi_id), []):
+                key = (kpi_id, role_id, level_id, period_start)
+                if key not in benches:
+                    if period_start not in days:
+                        days[period_start] = Measurement.period_start.python_value(period_start)
+                    row, _ = benchmarks.applicable(lines.get(kpi_id, []), role_id, level_id, days[period_start])
+                    benches[key] = benchmarks.info(row)
+                reached = benchmarks.attainment(value, benches[key], direction)
                 if reached is not None:
                     found.append(reached)
             if found:

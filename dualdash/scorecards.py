@@ -118,12 +118,15 @@ def build(people, view, history=13, kpis_by_person=None, today=None):
     lines = benchmarks.load(all_kpis)
     values = _values(people, all_kpis.values(), views, ws, fy)
     fw = plugins.current()
+    # What many points share is worked out once: the KPI's period holding a view, what a band rule
+    # knows of each KPI, the line for a role and level on a date (a team shares a few roles and levels).
+    shared = {}
     cards = []
     for person in people:
         pinfo = person_info(person)
         rows = []
         for kpi in kpis_by_person.get(person.id, []):
-            points = [_point(kpi, person, pinfo, v, values, lines, ws, fy, today) for v in views]
+            points = [_point(kpi, person, pinfo, v, values, lines, ws, fy, today, shared) for v in views]
             row = KPIRow(kpi=kpi, current=points[-1], history=points)
             if len(points) > 1:
                 row.previous_band = points[-2].band
@@ -163,22 +166,34 @@ def _values(people, kpis, views, ws, fy):
     return found
 
 
-def _point(kpi, person, pinfo, view, values, lines, ws, fy, today):
+def _point(kpi, person, pinfo, view, values, lines, ws, fy, today, shared):
     own = values.get((person.id, kpi.id), {})
-    if periods.longer_or_equal(kpi.cadence, view.cadence):
-        # The KPI's own period holding the view (the view itself when the cadences match).
-        period = periods.containing(view.start, kpi.cadence, ws, fy)
+    key = ("period", kpi.cadence, kpi.rollup == "sum", view)
+    if key not in shared:
+        if periods.longer_or_equal(kpi.cadence, view.cadence):
+            # The KPI's own period holding the view (the view itself when the cadences match).
+            shared[key] = (True, periods.containing(view.start, kpi.cadence, ws, fy), 1)
+        else:
+            summed = kpi.rollup == "sum"
+            shared[key] = (False, view, _periods_inside(view, kpi.cadence, ws, fy, today) if summed else 1)
+    one_period, period, factor = shared[key]
+    if one_period:
         value = own.get(period.start, (None, None))[0]
-        factor = 1
     else:
-        period = view
         inside = sorted((start, v[0]) for start, v in own.items() if view.start <= start <= view.end)
         value = rollup(kpi.rollup, [v for _, v in inside])
-        factor = _periods_inside(view, kpi.cadence, ws, fy, today) if kpi.rollup == "sum" else 1
-    row, _ = benchmarks.applicable(lines.get(kpi.id, []), person.role_id, person.level_id, period.start)
-    bench = benchmarks.scaled(benchmarks.info(row, pinfo.role, pinfo.level), factor)
-    judgement = judge(kpi.band_rule, value, kpi_info(kpi), bench, pinfo, period) if value is not None \
-        else Judgement(None, kpi.band_rule)
+    line_key = ("line", kpi.id, person.role_id, person.level_id, period.start, factor)
+    if line_key not in shared:
+        row, _ = benchmarks.applicable(lines.get(kpi.id, []), person.role_id, person.level_id, period.start)
+        shared[line_key] = benchmarks.scaled(benchmarks.info(row, pinfo.role, pinfo.level), factor)
+    bench = shared[line_key]
+    if value is None:
+        judgement = Judgement(None, kpi.band_rule)
+    else:
+        info_key = ("kpi", kpi.id)
+        if info_key not in shared:
+            shared[info_key] = kpi_info(kpi)
+        judgement = judge(kpi.band_rule, value, shared[info_key], bench, pinfo, period)
     return Point(period=period, value=value, benchmark=bench, judgement=judgement,
                  attainment=benchmarks.attainment(value, bench, kpi.direction))
 

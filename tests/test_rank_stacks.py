@@ -254,6 +254,49 @@ def test_anonymous_is_sent_to_sign_in(app, sample_kpis, client):
     assert client.get("/rank-stacks/calls").status_code == 302
 
 
+# --- long stacks are paged ------------------------------------------------------------------------
+
+@pytest.fixture
+def two_per_page(app):
+    app.config["PEOPLE_PER_PAGE"] = 2
+
+
+def test_a_long_stack_is_paged_ranked_among_everyone(app, stack_data, two_per_page, as_admin):
+    html = get_stack(as_admin)
+    assert table_names(html) == ["Pete Peer", "Maria Manager"]
+    assert "Page 1 of 3 (5 people)" in html and "Ranks 1 to 2 of 5." in html
+    assert "Next →" in html and "← Previous" not in html
+    html = get_stack(as_admin, page=3)
+    assert table_names(html) == ["Ian Indirect"]
+    assert "<td>5</td>" in html and "Page 3 of 3" in html and "Next →" not in html and "← Previous" in html
+    # The links keep the range, grouping and order.
+    assert 'href="/rank-stacks/calls?page=2&amp;from=2026-W46&amp;to=2026-W47&amp;by=person&amp;order=value"' in html
+    # A page past the end shows the last one; a page that is not a number, the first.
+    assert table_names(get_stack(as_admin, page=9)) == ["Ian Indirect"]
+    assert table_names(get_stack(as_admin, page="x")) == ["Pete Peer", "Maria Manager"]
+
+
+def test_the_viewers_own_place_is_always_shown(app, stack_data, two_per_page, as_member):
+    html = get_stack(as_member)
+    assert table_names(html) == ["Someone else", "Someone else", "You (Mo Member)"]
+    assert "your own place, rank 4, is shown after them" in html
+    assert '<tbody class="your-place">' in html
+    svg = ET.fromstring(SVG.search(html)[0])
+    labels = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")
+              if t.get("class") == "bar-label"]
+    assert labels == ["Someone else", "Someone else", "You (Mo Member)"]
+    # On its own page the viewer's row is not shown twice.
+    html = get_stack(as_member, page=2)
+    assert table_names(html) == ["Someone else", "You (Mo Member)"]
+    assert "your-place" not in html
+
+
+def test_groups_and_the_api_are_not_paged(app, stack_data, two_per_page, as_admin, client):
+    assert len(api_stack(client, stack_data[0].admin)["rows"]) == 5
+    assert table_names(get_stack(as_admin, by="role")) == ["Support Agent", "Account Executive"]
+    assert "Page 1 of" not in get_stack(as_admin, by="role")
+
+
 # --- API errors -----------------------------------------------------------------------------------
 
 def test_api_errors_are_json(app, stack_data, client):

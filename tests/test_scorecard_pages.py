@@ -282,6 +282,36 @@ def test_subtree_view(app, as_manager, as_admin, as_member, login, data):
     assert gone.headers["Location"].endswith(f"/people/{o.member.id}/scorecard?period=2025-W47")
 
 
+def test_a_big_subtree_is_shown_a_few_whole_teams_at_a_time(app, as_admin, data):
+    """Everyone: Company (admin, director), Company / Sales (4 people), Company / Support (2). Six
+    people per page: the first two teams, then Support; the CSV holds everyone."""
+    app.config["PEOPLE_PER_PAGE"] = 6
+    first = as_admin.get("/scorecards/?period=2025-W47")
+    assert_valid_html(first)
+    body = text(first)
+    assert "8 people in 3 teams, shown a few teams at a time: page 1 of 2" in body
+    o = data[0]
+    html = first.get_data(as_text=True)
+    assert f'id="team-{o.teams.sales.id}"' in html and f'id="team-{o.teams.support.id}"' not in html
+    assert "Mo Member" in body and "Paula Peer-Report" not in body
+    assert "Next teams →" in body and "Previous teams" not in body
+    assert 'href="/scorecards/?period=2025-W47&amp;page=2"' in html
+    page2 = as_admin.get("/scorecards/?period=2025-W47&page=2")
+    second = text(page2)
+    assert f'id="team-{o.teams.support.id}"' in page2.get_data(as_text=True)
+    assert "Paula Peer-Report" in second and "Mo Member" not in second
+    assert "← Previous teams" in second and "page 2 of 2" in second
+    # A team bigger than a page has a page of its own; a page past the end shows the last one.
+    app.config["PEOPLE_PER_PAGE"] = 3
+    assert "page 2 of 3" in text(as_admin.get("/scorecards/?period=2025-W47&page=2"))
+    assert "Paula Peer-Report" in text(as_admin.get("/scorecards/?period=2025-W47&page=9"))
+    rows = rows_of(as_admin.get("/scorecards/?period=2025-W47&format=csv"))
+    assert {"Mo Member", "Paula Peer-Report"} <= {r["person"] for r in rows}
+    # One page: no pager.
+    app.config["PEOPLE_PER_PAGE"] = 50
+    assert "Next teams" not in text(as_admin.get("/scorecards/?period=2025-W47"))
+
+
 def test_csv_exports(as_manager, as_member, data):
     o, _ = data
     rows = rows_of(as_manager.get(f"/people/{o.member2.id}/scorecard?period=2025-W47&range=4&format=csv"))
