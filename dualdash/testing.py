@@ -21,6 +21,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from peewee import AutoField, sort_models
 
 from . import create_app
 from .db import connect, get_db, schema_status, upgrade
@@ -57,13 +58,22 @@ def reset_postgres(url):
 
 
 def fresh_postgres(url):
-    """A migrated PostgreSQL database with no rows (truncating is much faster than recreating)."""
+    """A migrated PostgreSQL database with no rows.
+
+    The rows are deleted, dependents first, and the id sequences restarted, in one round trip: on the few
+    rows a test leaves, that is several times faster than TRUNCATE (which makes new files for every
+    table), and much faster than recreating the schema."""
     db = connect(url)
     with db.connection_context():
         applied, pending = schema_status(db)
         if applied and not pending:
-            tables = ", ".join('"%s"' % m._meta.table_name for m in ALL_MODELS)
-            db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            models = list(reversed(sort_models(ALL_MODELS)))
+            # The table and column names are the models' own, never input.
+            deletes = "".join(f'DELETE FROM "{m._meta.table_name}";' for m in models)  # nosec B608
+            restarts = ", ".join(
+                f"setval(pg_get_serial_sequence('\"{m._meta.table_name}\"', '{m._meta.primary_key.column_name}'), "
+                "1, false)" for m in models if isinstance(m._meta.primary_key, AutoField))
+            db.execute_sql(deletes + (f"SELECT {restarts}" if restarts else ""))
             return
     reset_postgres(url)
     upgrade(db)

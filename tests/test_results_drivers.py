@@ -85,7 +85,8 @@ def test_quadrants(app, ratings, as_admin):
         ["Mo Member", "180% over 1 KPI", "4.5 of 5 2 ratings", "Sustainable"],
     ]
     svg = ET.fromstring(SVG.search(html)[0])
-    assert svg.get("role") == "img"
+    # A labelled group, not an image: an image would hide the points' links from assistive technology.
+    assert svg.get("role") == "group" and svg.get("aria-labelledby")
     texts = {"".join(t.itertext()) for t in svg.iter(f"{NS}text")}
     assert {"Sustainable", "Results without drivers — at risk", "Drivers without results yet — building",
             "Needs support"} <= texts

@@ -52,4 +52,4 @@ def _with_plugins_dir(app, plugins_dir):
     try:
         return create_app({**app.extensions["dualdash.test_config"], "PLUGINS_DIR": plugins_dir})
     except PluginsFailed as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None

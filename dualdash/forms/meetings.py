@@ -98,7 +98,7 @@ class PrivateNoteForm(FlaskForm):
             try:
                 datetime.datetime.fromisoformat(field.data)
             except ValueError:
-                raise ValidationError("Reload the page and try again.")
+                raise ValidationError("Reload the page and try again.") from None
 
     def based_on_value(self):
         return datetime.datetime.fromisoformat(self.based_on.data) if self.based_on.data else None

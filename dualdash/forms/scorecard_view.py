@@ -94,7 +94,7 @@ class PeriodForm(Form):
         try:
             self.view = read_period(field.data, self.cadence_value(), ws, fy)
         except ValueError as exc:
-            raise ValidationError(f"{exc}.")
+            raise ValidationError(f"{exc}.") from None
 
 
 class PersonScorecardForm(PeriodForm):
