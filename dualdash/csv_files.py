@@ -66,7 +66,8 @@ class CsvFile:
                 raise FileProblem(LineProblem(line, None, f"this line cannot be read as CSV ({exc}).")) from None
             if self.on_read:
                 self.on_read(self._reader.line_num)
-            if any(v.strip() for v in values):  # blank lines are harmless
+            # Blank lines are harmless (the first cell settles it for nearly every line).
+            if values and (values[0].strip() or any(v.strip() for v in values)):
                 yield line, values
 
     def cells(self, line, values):

@@ -1,12 +1,18 @@
 """The demo organization's KPIs: scorecards per job role, level-tiered benchmarks (one target raised
-mid-year) and a year of weekly measurements with believable variation."""
+half-way) and weekly measurements with believable variation.
+
+The value model (:func:`measurement_rows`) and the loading of a :class:`Catalogue` serve the
+40-person demo and the large synthetic organizations alike; only the catalogue differs."""
 import datetime
 import math
+from dataclasses import dataclass
 
 from . import periods
 from .models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
 
+#: Weeks of measurements in the 40-person demo.
 WEEKS = 52
+FOREVER = datetime.date(1970, 1, 1)
 
 # key: (name, unit, direction, rollup, category, decimals)
 KPIS = {
@@ -30,7 +36,7 @@ SCORECARDS = {
     "Team Lead": ["one_on_ones_held", "on_time_rate"],
 }
 
-# (key, role or None, level rank or None): (meets, exceeds) — the lines in force a year ago.
+# (key, role or None, level rank or None): (meets, exceeds) — the lines in force from the start.
 LINES = {
     ("revenue", "Account Executive", 1): (3000, 5000),
     ("revenue", "Account Executive", 2): (6000, 9000),
@@ -50,68 +56,117 @@ LINES = {
     ("on_time_rate", None, None): (90, 97),
     ("one_on_ones_held", None, None): (4, 6),
 }
-#: The target raised half-way through the year: earlier weeks keep the old line.
+#: The target raised half-way through the weeks shown: earlier weeks keep the old line.
 RAISED = (("calls_made", None, None), (50, 70))
 
 # What a typical person at each level produces, relative to their level's Meets line.
 LEVEL_FORM = {1: 1.05, 2: 1.12, 3: 1.2}
+# Some people improve over the weeks, some slip, most hold steady…
+DRIFTS = [-0.35, -0.2, 0, 0, 0, 0.15, 0.3]
+# …and some are simply stronger than others at the same level.
+TALENTS = [0.8, 0.9, 1.0, 1.0, 1.1, 1.25, 1.45]
 
 
-def build_kpis(rng, people, roles, levels, today):
-    """Create KPIs, scorecards, benchmarks and a year of weekly measurements for ``people``."""
-    kpis = {key: KPI.create(key=key, name=n, unit=u, direction=d, rollup=r, category=c, decimals=dec,
-                            cadence="weekly")
-            for key, (n, u, d, r, c, dec) in KPIS.items()}
-    for role_name, keys in SCORECARDS.items():
-        card = Scorecard.create(name=role_name, role=roles[role_name])
-        for position, key in enumerate(keys, 1):
-            ScorecardKPI.create(scorecard=card, kpi=kpis[key], position=position)
-    this_week = periods.containing(today, "weekly")
-    first_week = periods.shift(this_week, -(WEEKS - 1))
-    raised_from = periods.shift(this_week, -(WEEKS // 2)).start
-    for (key, role_name, rank), (meets, exceeds) in LINES.items():
-        Benchmark.create(kpi=kpis[key], role=roles.get(role_name), meets=meets, exceeds=exceeds,
-                         level=levels[role_name][rank - 1] if rank else None,
-                         effective_from=datetime.date(1970, 1, 1))
-    (key, role_name, rank), (meets, exceeds) = RAISED
-    Benchmark.create(kpi=kpis[key], meets=meets, exceeds=exceeds, effective_from=raised_from)
+@dataclass
+class Catalogue:
+    """What an organization measures: ``kpis`` (key → (name, unit, direction, rollup, category,
+    decimals)), ``scorecards`` (role name → KPI keys), ``lines`` ((key, role or None, rank or None)
+    → (meets, exceeds), in force from the start) and ``raised`` (one such line raised half-way)."""
 
-    rows = []
+    kpis: dict
+    scorecards: dict
+    lines: dict
+    raised: tuple
+
+    def line(self, key, role_name, rank):
+        """The (meets, exceeds) line for a person of ``role_name`` at level ``rank``."""
+        for wanted in ((key, role_name, rank), (key, role_name, None), (key, None, None)):
+            if wanted in self.lines:
+                return self.lines[wanted]
+        return (1, 2)
+
+
+DEMO_CATALOGUE = Catalogue(KPIS, SCORECARDS, LINES, RAISED)
+
+
+def load_kpis(loader, catalogue, roles, levels, this_week, weeks):
+    """Create the catalogue's KPIs, role scorecards and benchmarks; return ``{key: kpi id}``.
+
+    ``roles``: role name → id; ``levels``: role name → level ids by rank."""
+    first = loader.take_ids(KPI, len(catalogue.kpis))
+    kpi_ids = {key: first + i for i, key in enumerate(catalogue.kpis)}
+    loader.insert(KPI, ("id", "key", "name", "unit", "direction", "rollup", "category", "decimals", "cadence"),
+                  [(kpi_ids[key], key, *spec[:4], spec[4], spec[5], "weekly")
+                   for key, spec in catalogue.kpis.items()])
+    first = loader.take_ids(Scorecard, len(catalogue.scorecards))
+    loader.insert(Scorecard, ("id", "name", "role"),
+                  [(first + i, name, roles[name]) for i, name in enumerate(catalogue.scorecards)])
+    loader.insert(ScorecardKPI, ("scorecard", "kpi", "position"),
+                  [(first + i, kpi_ids[key], position) for i, keys in enumerate(catalogue.scorecards.values())
+                   for position, key in enumerate(keys, 1)])
+    raised_from = periods.shift(this_week, -(weeks // 2)).start
+    rows = [(kpi_ids[key], roles.get(role_name), levels[role_name][rank - 1] if rank else None, meets, exceeds,
+             FOREVER) for (key, role_name, rank), (meets, exceeds) in catalogue.lines.items()]
+    (key, role_name, rank), (meets, exceeds) = catalogue.raised
+    rows.append((kpi_ids[key], roles.get(role_name), levels[role_name][rank - 1] if rank else None, meets, exceeds,
+                 raised_from))
+    loader.insert(Benchmark, ("kpi", "role", "level", "meets", "exceeds", "effective_from"), rows)
+    return kpi_ids
+
+
+def load_measurements(loader, rng, people, catalogue, kpi_ids, first_week, weeks):
+    """Insert ``weeks`` weekly values from ``first_week`` of each person's scorecard KPIs; return how many."""
+    starts = [(first_week + datetime.timedelta(weeks=w)).isoformat() for w in range(weeks)]
+    return loader.insert(Measurement, ("person", "kpi", "period_start", "value"),
+                         measurement_rows(rng, people, catalogue, kpi_ids, starts), prepared=True)
+
+
+def measurement_rows(rng, people, catalogue, kpi_ids, starts):
+    """The value model: ``(person id, kpi id, period start, value)`` for each week of ``starts``
+    (period starts as text) and each KPI of each person's role scorecard, people in order.
+
+    A person's values follow their level's Meets line, scaled by their talent, drifting up or down
+    over the weeks, with a seasonal swing and noise; a few weeks have no data (a holiday of three
+    weeks for some people, a missed week now and then): missing rows, never zeros."""
+    weeks = len(starts)
+    random, sin, log, sqrt, cos = rng.random, math.sin, math.log, math.sqrt, math.cos
+    # rng.gauss(0, 0.1), inlined (this loop makes millions of values): the same numbers from the
+    # same stream, including the second value each draw keeps for the next call.
+    spare = rng.gauss_next
+    rng.gauss_next = None
     for person in people:
-        keys = SCORECARDS.get(person.role.name if person.role_id else None, [])
+        keys = catalogue.scorecards.get(person.role)
         if not keys:
             continue
-        # Some people improve over the year, some slip, most hold steady.
-        drift = rng.choice([-0.35, -0.2, 0, 0, 0, 0.15, 0.3])
-        # …and some are simply stronger than others at the same level.
-        talent = rng.choice([0.8, 0.9, 1.0, 1.0, 1.1, 1.25, 1.45])
-        gap_start = rng.randrange(WEEKS) if rng.random() < 0.3 else None
-        rank = person.level.rank if person.level_id else 2
+        drift = rng.choice(DRIFTS)
+        talent = rng.choice(TALENTS)
+        gap_start = rng.randrange(weeks) if rng.random() < 0.3 else None
+        gap_end = gap_start + 3 if gap_start is not None else -1
+        rank = person.rank if person.rank is not None else 2
+        strength = LEVEL_FORM.get(rank, 1.1) * talent
+        person_id = person.id
+        # The parts of a week's form that are the same for all of the person's KPIs.
+        trend = [strength * (1 + drift * ((week / (weeks - 1) if weeks > 1 else 1.0) - 0.5))
+                 for week in range(weeks)]
+        swing = [1 + 0.12 * sin(week / 4 + person_id) for week in range(weeks)]
         for key in keys:
-            meets, _ = _line(key, person.role.name, rank)
-            lower = KPIS[key][2] == "lower"
-            for week in range(WEEKS):
-                if gap_start is not None and gap_start <= week < gap_start + 3:
+            meets, _ = catalogue.line(key, person.role, rank)
+            _, unit, direction, _, _, decimals = catalogue.kpis[key]
+            lower, percent, kpi_id = direction == "lower", unit == "percent", kpi_ids[key]
+            for week in range(weeks):
+                if gap_end > week >= gap_start:
                     continue  # a holiday: no data, never zero
-                if rng.random() < 0.04:
+                if random() < 0.04:
                     continue
-                progress = week / (WEEKS - 1)
-                form = LEVEL_FORM.get(rank, 1.1) * talent * (1 + drift * (progress - 0.5))
-                form *= 1 + 0.12 * math.sin(week / 4 + person.id) + rng.gauss(0, 0.1)
+                if spare is None:
+                    angle = random() * math.tau
+                    radius = sqrt(-2.0 * log(1.0 - random()))
+                    z, spare = cos(angle) * radius, sin(angle) * radius
+                else:
+                    z, spare = spare, None
+                form = trend[week] * (swing[week] + z * 0.1)
                 value = meets / form if lower else meets * form
-                if KPIS[key][1] == "percent":
+                if percent:
                     value = min(100.0, value)
-                decimals = KPIS[key][5]
-                rows.append({"person": person.id, "kpi": kpis[key].id,
-                             "period_start": first_week.start + datetime.timedelta(weeks=week),
-                             "value": round(max(value, 0), decimals)})
-    for start in range(0, len(rows), 500):
-        Measurement.insert_many(rows[start:start + 500]).execute()
-    return len(kpis), len(rows)
-
-
-def _line(key, role_name, rank):
-    for wanted in ((key, role_name, rank), (key, role_name, None), (key, None, None)):
-        if wanted in LINES:
-            return LINES[wanted]
-    return (1, 2)
+                yield person_id, kpi_id, starts[week], round(value if value > 0 else 0, decimals)
+    rng.gauss_next = spare

@@ -4,23 +4,27 @@ Every way in goes through :func:`validate` (which also checks who may write for 
 :func:`write`; nothing is written unless every entry is valid."""
 import datetime
 import math
+import operator
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
-from peewee import EXCLUDED
-
-from . import org_settings, periods
+from . import audit, org_settings, periods
 from .access import subtree_ids
 from .db import database
-from .models import KPI, Measurement, Person, utcnow
+from .measurement_store import Store
+from .models import KPI, Person, utcnow
 
 NON_NEGATIVE_UNITS = ("count", "duration", "percent")
 CHUNK = 500
+#: Lookups a :class:`Writer` remembers (raw text -> its meaning); forgotten past this many, so a
+#: file of a million distinct mistakes cannot fill the memory.
+CACHE_LIMIT = 50_000
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A valid value to store: ``value`` None means "no data" (any stored value is removed)."""
+class Entry(NamedTuple):
+    """A valid value to store: ``value`` None means "no data" (any stored value is removed).
+
+    A named tuple: an import makes millions of them."""
 
     person_id: int
     kpi_id: int
@@ -48,11 +52,18 @@ class Counts:
 
 class Writer:
     """Validates raw inputs for one actor, with the lookups it needs loaded once (a fixed number
-    of queries however many rows)."""
+    of queries however many rows), and what it has worked out (an email's person, a period's
+    start) remembered, since a long input repeats the same few texts.
 
-    def __init__(self, actor, noun="line"):
+    ``remember_keys``: report a second value for the same person, KPI and period. A streamed
+    import turns it off and checks that with :class:`dualdash.measurement_store.SeenKeys`
+    instead (same message, see :func:`repeated`), so that its memory does not grow with the file."""
+
+    def __init__(self, actor, noun="line", remember_keys=True):
         self.actor = actor
         self.noun = noun
+        self.remember_keys = remember_keys
+        self._person_cache, self._kpi_cache, self._period_cache = {}, {}, {}
         self.settings = org_settings.get()
         self.people = {email: pid for email, pid in Person.select(Person.email, Person.id)
                        .where(Person.active == True).tuples()}  # noqa: E712
@@ -69,52 +80,113 @@ class Writer:
 
     def entry(self, where, person, kpi, period, value, note=None):
         """An :class:`Entry` from raw texts, or the list of :class:`Problem` found in them."""
+        # What a text means is looked up in the caches first (a long input repeats the same texts).
         problems = []
-        email = (person or "").strip().lower()
-        person_id = self.people.get(email)
-        if not email:
-            problems.append(Problem(where, "person", "the person's email is missing"))
-        elif person_id is None:
-            problems.append(Problem(where, "person", f"no active person has the email “{email}”"))
-        elif not self.may_write_for(person_id):
-            problems.append(Problem(where, "person", f"you may not enter values for {email}"))
-        kpi_obj = self.kpis.get((kpi or "").strip())
-        if kpi_obj is None:
-            problems.append(Problem(where, "kpi", f"no active KPI has the key “{(kpi or '').strip()}”"
-                                    if (kpi or "").strip() else "the KPI key is missing"))
+        person_id, message = self._person_cache.get(person) or self._person(person)
+        if message:
+            problems.append(Problem(where, "person", message))
+        kpi_obj, kpi_id, cadence, message = self._kpi_cache.get(kpi) or self._kpi(kpi)
+        if message:
+            problems.append(Problem(where, "kpi", message))
         period_start = None
         if kpi_obj is not None:
-            try:
-                period_start = periods.parse(str(period or ""), kpi_obj.cadence, self.settings.week_start,
-                                             self.settings.fiscal_year_start_month).start
-            except ValueError as exc:
-                problems.append(Problem(where, "period", str(exc)))
+            period_start, message = self._period_cache.get((period, cadence)) or self._period(period, cadence)
+            if message:
+                problems.append(Problem(where, "period", message))
         number, message = parse_value(value, kpi_obj)
         if message:
             problems.append(Problem(where, "value", message))
-        note = (note or "").strip() or None
-        if note and len(note) > 2000:
-            problems.append(Problem(where, "note", "the note is longer than 2,000 characters"))
+        if note:
+            note = note.strip() or None
+            if note and len(note) > 2000:
+                problems.append(Problem(where, "note", "the note is longer than 2,000 characters"))
+        else:
+            note = None
         if problems:
             return problems
-        key = (person_id, kpi_obj.id, period_start)
-        if key in self.seen:
-            return [Problem(where, "period",
-                            f"the same person, KPI and period as {self.noun} {self.seen[key]}")]
-        self.seen[key] = where
-        return Entry(person_id, kpi_obj.id, period_start, number, note)
+        if self.remember_keys:
+            key = (person_id, kpi_id, period_start)
+            if key in self.seen:
+                return [repeated(where, self.seen[key], self.noun)]
+            self.seen[key] = where
+        return Entry(person_id, kpi_id, period_start, number, note)
+
+    def _person(self, raw):
+        """``(person id, problem message)`` for a raw email."""
+        found = self._person_cache.get(raw)
+        if found is None:
+            email = (raw or "").strip().lower()
+            person_id = self.people.get(email)
+            if not email:
+                found = (None, "the person's email is missing")
+            elif person_id is None:
+                found = (None, f"no active person has the email “{email}”")
+            elif not self.may_write_for(person_id):
+                found = (None, f"you may not enter values for {email}")
+            else:
+                found = (person_id, None)
+            _remember(self._person_cache, raw, found)
+        return found
+
+    def _kpi(self, raw):
+        """``(KPI, its id, its cadence, problem message)`` for a raw KPI key."""
+        found = self._kpi_cache.get(raw)
+        if found is None:
+            key = (raw or "").strip()
+            kpi = self.kpis.get(key)
+            if kpi is not None:
+                found = (kpi, kpi.id, kpi.cadence, None)
+            else:
+                found = (None, None, None, f"no active KPI has the key “{key}”" if key else "the KPI key is missing")
+            _remember(self._kpi_cache, raw, found)
+        return found
+
+    def _period(self, raw, cadence):
+        """``(period start, problem message)`` for a raw period of a KPI of ``cadence``."""
+        found = self._period_cache.get((raw, cadence))
+        if found is None:
+            try:
+                found = (periods.parse(str(raw or ""), cadence, self.settings.week_start,
+                                       self.settings.fiscal_year_start_month).start, None)
+            except ValueError as exc:
+                found = (None, str(exc))
+            _remember(self._period_cache, (raw, cadence), found)
+        return found
+
+
+def _remember(cache, key, value):
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
+def repeated(where, earlier, noun="line"):
+    """The problem of a second value for the same person, KPI and period as ``earlier``."""
+    return Problem(where, "period", f"the same person, KPI and period as {noun} {earlier}")
 
 
 def parse_value(raw, kpi=None):
     """``(number or None, problem message or None)``; empty means no data, never zero."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if type(raw) is str:
+        try:
+            number = float(raw)  # the common case: a plain number (float() ignores spaces around it)
+        except ValueError:
+            text = raw.strip()
+            if not text:
+                return None, None
+            try:
+                number = float(text.replace("\u2212", "-"))  # a typographic minus sign
+            except ValueError:
+                return None, f"“{raw}” is not a number"
+    elif raw is None:
         return None, None
-    if isinstance(raw, bool):
+    elif isinstance(raw, bool):
         return None, "the value must be a number"
-    try:
-        number = float(raw.strip().replace("\u2212", "-")) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
-        return None, f"“{raw}” is not a number"
+    else:
+        try:
+            number = float(raw.strip().replace("\u2212", "-")) if isinstance(raw, str) else float(raw)
+        except (TypeError, ValueError):
+            return None, f"“{raw}” is not a number"
     if not math.isfinite(number):
         return None, f"“{raw}” is not a number"
     if kpi is not None and number < 0 and kpi.unit in NON_NEGATIVE_UNITS:
@@ -137,59 +209,81 @@ def validate(actor, rows, noun="line"):
     return entries, problems
 
 
-def write(entries, actor_id):
+def write(entries, actor_id, audit_each=False):
     """Store valid entries in one transaction (insert, update, or remove for "no data").
 
-    Writing the same entries twice changes nothing the second time."""
+    Writing the same entries twice changes nothing the second time. With ``audit_each`` every
+    changed value gets its own audit entry (its value and note before and after), written in the
+    same transaction; the grid and the API ask for that, a CSV import records one summary instead."""
     counts = Counts()
     now = utcnow()
     with database.atomic():
+        store = Store()
         for start in range(0, len(entries), CHUNK):
-            _write_chunk(entries[start:start + CHUNK], actor_id, now, counts)
+            changes = write_chunk(store, entries[start:start + CHUNK], actor_id, now, counts, audit_each)
+            audit.record_many([audit.entry(action, "Measurement", before, after, actor=actor_id, at=now,
+                                           object_id=row_id) for action, row_id, before, after in changes])
     return counts
 
 
-def _write_chunk(chunk, actor_id, now, counts):
-    existing = _existing(chunk)
-    upserts, removals = [], []
+def _audited(key, value, note):
+    """A stored value as its audit entries show it."""
+    person_id, kpi_id, period_start = key
+    return {"person": person_id, "kpi": kpi_id, "period_start": period_start, "value": value,
+            "note": note or None}
+
+
+_key = operator.itemgetter(0, 1, 2)
+
+
+def write_chunk(store, chunk, actor_id, now, counts, track=False):
+    """Write one chunk of entries (distinct keys) with ``store`` (a :class:`Store`), adding to
+    ``counts``; with ``track``, return its changes as ``(action, measurement id, before, after)``.
+
+    Values that did not change are not written again. Without ``track`` the database counts what
+    it does as it writes; with it, what is stored for the chunk's keys is read first (one query),
+    for the audit entries' values before."""
+    if not track:
+        created, updated, unchanged, removed = store.write(sorted(chunk, key=_key), actor_id, now)
+        counts.created += created
+        counts.updated += updated
+        counts.unchanged += unchanged
+        counts.removed += removed
+        return []
+    existing = store.existing(sorted(e[:3] for e in chunk))
+    upserts, removals, changes, created = [], [], [], []
     for e in chunk:
-        old = existing.get((e.person_id, e.kpi_id, e.period_start))
+        key = e[:3]
+        old = existing.get(key)
         if e.value is None:
             if old is not None:
                 removals.append(old[0])
+                if track:
+                    changes.append(("delete", old[0], _audited(key, old[1], old[2]), None))
                 counts.removed += 1
             continue
         if old is None:
             counts.created += 1
+            if track:
+                created.append(e)
         elif old[1] == e.value and (old[2] or None) == e.note:
             counts.unchanged += 1
             continue
         else:
             counts.updated += 1
-        upserts.append({"person": e.person_id, "kpi": e.kpi_id, "period_start": e.period_start,
-                        "value": e.value, "note": e.note, "entered_by": actor_id, "updated_at": now})
+            if track:
+                changes.append(("update", old[0], _audited(key, old[1], old[2]), _audited(key, e.value, e.note)))
+        upserts.append(e)
     if removals:
-        Measurement.delete().where(Measurement.id.in_(removals)).execute()
-    if upserts:
-        (Measurement.insert_many(upserts)
-         .on_conflict(conflict_target=[Measurement.person, Measurement.kpi, Measurement.period_start],
-                      update={Measurement.value: EXCLUDED.value, Measurement.note: EXCLUDED.note,
-                              Measurement.entered_by: EXCLUDED.entered_by_id,
-                              Measurement.updated_at: EXCLUDED.updated_at})
-         .execute())
-
-
-def _existing(chunk):
-    """``{(person, kpi, period_start): (id, value, note)}`` for the chunk's keys, in one query."""
-    people = {e.person_id for e in chunk}
-    kpis = {e.kpi_id for e in chunk}
-    starts = {e.period_start for e in chunk}
-    wanted = {(e.person_id, e.kpi_id, e.period_start) for e in chunk}
-    query = (Measurement.select(Measurement.id, Measurement.person, Measurement.kpi, Measurement.period_start,
-                                Measurement.value, Measurement.note)
-             .where(Measurement.person.in_(list(people)) & Measurement.kpi.in_(list(kpis))
-                    & Measurement.period_start.in_(list(starts)))
-             .tuples())
-    return {(p, k, s): (i, v, n) for i, p, k, s, v, n in query if (p, k, s) in wanted}
-
-
+        store.delete(removals)
+    upserts.sort(key=_key)  # in the unique index's order: each write lands near the one before
+    store.upsert(upserts, actor_id, now)
+    if not track:
+        return []
+    if created:
+        # The new rows' ids, for their audit entries (one query for the chunk).
+        ids = store.existing([e[:3] for e in created])
+        for e in created:
+            key = e[:3]
+            changes.append(("create", ids[key][0], None, _audited(key, e.value, e.note)))
+    return changes

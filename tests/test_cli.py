@@ -8,11 +8,11 @@ from dualdash.testing import login, make_app
 
 
 def test_create_user_creates_a_person_who_can_sign_in(app, runner):
-    result = runner.invoke(args=["create-user", "New.Admin@Example.com", "--password", "long-enough", "--admin"])
+    result = runner.invoke(args=["create-user", "New.Admin@Example.com", "--password", "long-enough-pw", "--admin"])
     assert result.exit_code == 0, result.output
     person = Person.get(Person.email == "new.admin@example.com")
     assert person.is_admin and person.name == "New Admin"
-    r = app.test_client().post("/login", data={"email": "new.admin@example.com", "password": "long-enough"})
+    r = app.test_client().post("/login", data={"email": "new.admin@example.com", "password": "long-enough-pw"})
     assert r.status_code == 302
 
 
@@ -33,8 +33,8 @@ def test_create_user_prompts_for_the_password(app, runner):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["create-user", "not-an-email", "--password", "long-enough"], "EMAIL"),
-    (["create-user", "kim@example.com", "--password", "short"], "at least 8"),
+    (["create-user", "not-an-email", "--password", "long-enough-pw"], "EMAIL"),
+    (["create-user", "kim@example.com", "--password", "short"], "at least 12"),
 ])
 def test_create_user_refuses_bad_input(runner, args, message):
     result = runner.invoke(args=args)
@@ -44,7 +44,7 @@ def test_create_user_refuses_bad_input(runner, args, message):
 
 def test_create_user_on_a_new_install_creates_the_database(tmp_path, empty_database_url):
     app = make_app(tmp_path, empty_database_url)
-    result = app.test_cli_runner().invoke(args=["create-user", "first@example.com", "--password", "long-enough"])
+    result = app.test_cli_runner().invoke(args=["create-user", "first@example.com", "--password", "long-enough-pw"])
     assert result.exit_code == 0, result.output
     with get_db(app).connection_context():
         assert Person.select().count() == 1

@@ -276,7 +276,8 @@ def test_members_upload_only_with_self_reporting(app, as_member, sample_org, sam
     assert Measurement.select().count() == 0
     with app.test_request_context():
         org_settings.save(org_settings.OrgSettings(self_reporting=True))
-    response = upload(as_member, HEADER + "member@example.com,calls,2026-W47,3,\nmember2@example.com,calls,2026-W47,3,\n")
+    response = upload(as_member,
+                      HEADER + "member@example.com,calls,2026-W47,3,\nmember2@example.com,calls,2026-W47,3,\n")
     assert response.status_code == 400
     assert "you may not enter values for member2@example.com." in response.get_data(as_text=True)
     assert Measurement.select().count() == 0
@@ -291,3 +292,96 @@ def test_upload_page_lists_at_most_a_thousand_problems(as_admin, sample_kpis):
     html = response.get_data(as_text=True)
     assert "1100 problems need fixing" in html and "the first 1000 of 1100" in html
     assert report_rows(html) == 1000
+
+
+# --- long files: streamed in chunks, all or nothing ------------------------------------------
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of a few lines, so that short files exercise what long ones do."""
+    from dualdash import measurement_import
+    monkeypatch.setattr(measurement_import, "WRITE_CHUNK", 7)
+
+
+def weekly_lines(org, weeks, value=lambda i: i % 50):
+    """``weeks`` weeks of calls and revenue for four people: 8 lines a week."""
+    pairs = [(p.email, key) for p in (org.manager, org.member, org.member2, org.indirect)
+             for key in ("calls", "revenue")]
+    lines, week = [], D(2025, 1, 6)
+    for _ in range(weeks):
+        lines += [f"{email},{key},{week.isoformat()},{value(len(lines))}," for email, key in pairs]
+        week += datetime.timedelta(days=7)
+    return lines
+
+
+def test_a_problem_late_in_a_long_file_writes_nothing(run_import, small_chunks, sample_org, sample_kpis,
+                                                      monkeypatch):
+    from dualdash import measurements
+    written, write_chunk = [], measurements.write_chunk
+    monkeypatch.setattr(measurements, "write_chunk", lambda store, chunk, *a, **k: (
+        written.append(len(chunk)), write_chunk(store, chunk, *a, **k))[1])
+    lines = weekly_lines(sample_org, 10)
+    lines[-2] = lines[-2].replace(",calls,", ",clicks,")
+    result = run_import(HEADER + "\n".join(lines) + "\n")
+    assert sum(written) >= 70  # the chunks before the bad line were written…
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"line {len(lines)}, column kpi: no active KPI has the key “clicks”.",
+                                          "Nothing was imported: 1 problem in measurements.csv."]
+    assert Measurement.select().count() == 0  # …and rolled back
+    assert not AuditLog.select().where(AuditLog.action == "measurements.import").exists()
+
+
+def test_repeated_keys_are_found_across_chunks_in_file_order(run_import, small_chunks, sample_org, sample_kpis):
+    lines = weekly_lines(sample_org, 4)                 # file lines 2..33
+    lines[20] = lines[3]                                # line 22 repeats line 5 (an earlier chunk)
+    lines[23] = lines[22]                               # line 25 repeats line 24 (the same chunk)
+    lines[24] = lines[24].replace(",2025-", ",20x5-")   # line 26: a bad period, after line 25 in its chunk
+    result = run_import(HEADER + "\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.stderr.splitlines()[:-1]] == [
+        "line 22, column period", "line 25, column period", "line 26, column period"]
+    assert result.stderr.splitlines()[0].endswith("the same person, KPI and period as line 5.")
+    assert result.stderr.splitlines()[1].endswith("the same person, KPI and period as line 24.")
+    assert Measurement.select().count() == 0
+
+
+def test_problems_are_capped_with_the_count_of_the_rest(run_import, sample_org, sample_kpis):
+    content = HEADER + "".join(f"nobody{i}@example.com,calls,2026-W47,1,\n" for i in range(1500))
+    result = run_import(content)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1002
+    assert errors[0] == "line 2, column person: no active person has the email “nobody0@example.com”."
+    assert errors[999].startswith("line 1001, ")
+    assert errors[-2:] == ["… and 500 more problems (fix these and import again to see them).",
+                           "Nothing was imported: 1500 problems in measurements.csv."]
+
+
+def test_counts_across_chunks_and_on_reimport(run_import, small_chunks, sample_org, sample_kpis):
+    lines = weekly_lines(sample_org, 5)
+    assert "40 new, 0 changed, 0 unchanged, 0 removed (40 lines)" in run_import(HEADER + "\n".join(lines) + "\n").stdout
+    stamps = {m.id: m.updated_at for m in Measurement.select()}
+    again = run_import(HEADER + "\n".join(lines) + "\n")
+    assert "0 new, 0 changed, 40 unchanged, 0 removed" in again.stdout
+    assert {m.id: m.updated_at for m in Measurement.select()} == stamps   # nothing was rewritten
+    changed = [line.replace(",2025-", ",2024-") if i < 8 else line for i, line in enumerate(lines)]  # 8 new
+    changed = [f"{line[:line.rindex(',', 0, -1)]},999," if 8 <= i < 11 else line for i, line in enumerate(changed)]
+    changed = [f"{line[:line.rindex(',', 0, -1)]},," if 11 <= i < 13 else line for i, line in enumerate(changed)]
+    changed.append(lines[0])  # one of the values the 2024 lines moved away from, unchanged
+    result = run_import(HEADER + "\n".join(changed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "8 new, 3 changed, 28 unchanged, 2 removed (41 lines)" in result.stdout
+    assert Measurement.select().count() == 40 + 8 - 2
+    assert Measurement.select().where(Measurement.value == 999).count() == 3
+    audit = json.loads(AuditLog.select().where(AuditLog.action == "measurements.import")
+                       .order_by(AuditLog.id.desc()).get().after)
+    assert (audit["created"], audit["updated"], audit["unchanged"], audit["removed"]) == (8, 3, 28, 2)
+
+
+def test_the_import_leaves_foreign_key_checks_on(app, run_import, sample_org, sample_kpis):
+    from dualdash.db import get_db
+    db = get_db(app)
+    assert run_import(GOOD).exit_code == 0
+    if db.param == "?":
+        with db.connection_context():
+            assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -55,8 +55,8 @@ def import_measurements_command(csv_file):
     person by email, kpi by key, period as a date inside it (2026-11-18),
     a week (2026-W47), a month (2026-11), a quarter (2026-Q4) or a year;
     an empty value means no data (a stored value is removed, never zero).
-    Any bad line: every problem is listed and nothing is written.
-    Importing the same file again changes nothing."""
+    Any bad line: nothing is written, and the problems are listed (the
+    first 1,000 of them). Importing the same file again changes nothing."""
     lines = measurement_import.count_lines(csv_file)
     bars = _ProgressBars(lines, csv_file.name) if lines > PROGRESS_LINES else None
     db = get_db()
@@ -69,16 +69,21 @@ def import_measurements_command(csv_file):
         if bars:
             bars.close()
     if not report.ok:
-        _refuse(report.problems, csv_file)
+        _refuse(report.problems, csv_file, total=report.problem_count)
     click.echo(f"Imported {csv_file.name}: {report.summary()} "
                f"({report.lines} line{'s' if report.lines != 1 else ''}).")
 
 
-def _refuse(problems, csv_file):
-    """List every problem of ``csv_file`` on stderr, say nothing was imported and exit with status 1."""
+def _refuse(problems, csv_file, total=None):
+    """List the problems of ``csv_file`` on stderr (``total``: how many there are, when only the first
+    are listed), say nothing was imported and exit with status 1."""
     for problem in problems:
         click.echo(str(problem), err=True)
-    count = len(problems)
+    count = len(problems) if total is None else total
+    if count > len(problems):
+        more = count - len(problems)
+        click.echo(f"… and {more} more problem{'s' if more != 1 else ''} (fix these and import again to see them).",
+                   err=True)
     click.echo(f"Nothing was imported: {count} problem{'s' if count != 1 else ''} in {csv_file.name}.", err=True)
     raise click.exceptions.Exit(1)
 

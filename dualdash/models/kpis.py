@@ -71,8 +71,9 @@ class Benchmark(BaseModel):
 class Measurement(BaseModel):
     """One value of one KPI for one person in one period (``period_start`` names the period)."""
 
-    person = ForeignKeyField(Person, backref="measurements", on_delete="CASCADE")
-    kpi = ForeignKeyField(KPI, backref="measurements", on_delete="CASCADE")
+    # Not indexed alone: the two indexes below begin with them (migration 0006).
+    person = ForeignKeyField(Person, backref="measurements", on_delete="CASCADE", index=False)
+    kpi = ForeignKeyField(KPI, backref="measurements", on_delete="CASCADE", index=False)
     period_start = DateField()
     value = DoubleField()
     note = TextField(null=True)
