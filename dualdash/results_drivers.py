@@ -158,19 +158,6 @@ def read_window(args, settings, today=None):
     return first, last
 
 
-def team_tree_ids(team_id):
-    """The team and every team below it, in one query."""
-    # Only the driver's placeholder is formatted into the SQL; the id is a bound parameter.
-    cursor = database.execute_sql(
-        "WITH RECURSIVE tree(id) AS ("  # nosec B608
-        f" SELECT id FROM team WHERE id = {database.param}"
-        " UNION SELECT t.id FROM team t JOIN tree ON t.parent_id = tree.id"
-        ") SELECT id FROM tree",
-        (team_id,),
-    )
-    return {row[0] for row in cursor.fetchall()}
-
-
 def people_in(team_ids, visible=None):
     """Active people of these teams (only ``visible`` ids if given), with team, role and level,
     ordered by name, in one query."""

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dualdash import periods, results_drivers
+from dualdash import access, periods, results_drivers
 from dualdash.models import DriverRating, Measurement, Person, Team
 
 D = datetime.date
@@ -101,7 +101,7 @@ def test_quadrants(app, ratings, as_admin):
 def test_placements_are_computed_from_ratings(app, ratings):
     org, _ = ratings
     with app.test_request_context():
-        people = results_drivers.people_in(results_drivers.team_tree_ids(org.teams.sales.id))
+        people = results_drivers.people_in(access.team_and_below_ids(org.teams.sales.id))
         first, last = results_drivers.read_window(WINDOW, _settings())
         view = results_drivers.build(org.teams.sales, people, first, last)
     by_name = {p.person.name: p for p in view.placements}

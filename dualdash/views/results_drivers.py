@@ -19,7 +19,7 @@ def show(team_id):
     """Admins, and managers with people below them in the team (or its sub-teams); others 403."""
     team = g.team
     visible = None if current_user.is_admin else access.my_subtree()
-    people = results_drivers.people_in(results_drivers.team_tree_ids(team.id), visible)
+    people = results_drivers.people_in(access.team_and_below_ids(team.id), visible)
     settings = org_settings.get()
     fy = settings.fiscal_year_start_month
     context = {"team": team, "periods": periods, "fy": fy, "pct": format_attainment,
