@@ -146,3 +146,22 @@ def test_the_load_script_opens_every_page_signed_in():
         assert f'"{page.url(subjects)}"' in script
     assert '["Cookie"] = "session=a\\"b"' in script and '["Authorization"] = "Bearer dd_7_secret"' in script
     assert "/login" not in script
+
+
+def test_a_page_over_its_ratio_is_given_its_reason_from_the_run():
+    from dualdash.bench.report import table, why_over
+    from dualdash.bench.runner import PageResult
+
+    def page(key, title, seconds, floor_seconds):
+        return PageResult(key=key, title=title, url="/", times=[seconds], queries=3, floor_times=[floor_seconds],
+                          max_ratio=2.5)
+    fixed = page("fixed_cost", "Signed-in redirect (fixed cost)", 0.001, 0.00002)
+    fixed.max_ratio = None
+    tiny = page("tiny", "A small page", 0.008, 0.0003)     # 2.5 × 0.3 ms is under the 1 ms fixed cost
+    heavy = page("heavy", "A heavy page", 0.030, 0.010)    # 25 ms allowed: over for another reason
+    fine = page("fine", "A fine page", 0.012, 0.010)
+    reasons = why_over([fixed, tiny, heavy, fine])
+    assert set(reasons) == {"tiny", "heavy"}
+    assert "0.75 ms, less than any signed-in request costs" in reasons["tiny"]
+    assert reasons["heavy"].startswith("20.0 ms beyond reading its rows")
+    assert "A small page: 2.5× its floor is 0.75 ms" in table([fixed, tiny, heavy, fine])

@@ -60,6 +60,27 @@ def result_text(result):
     return "ok" if not result.over else "over: " + ", ".join(result.over)
 
 
+def why_over(results):
+    """``{page key: sentence}``: why each page over its ratio target is over, from the run's own figures.
+
+    A page's floor is only its SQL; every signed-in request also pays the fixed cost (the session, the
+    gate, the viewer) before any work, so a floor under that cost divided by the ratio cannot be met."""
+    fixed = next((r.median_ms for r in results if r.key == "fixed_cost"), None)
+    reasons = {}
+    for r in results:
+        if r.ratio is None or r.max_ratio is None or r.ratio <= r.max_ratio or r.floor_ms is None:
+            continue
+        allowed = r.floor_ms * r.max_ratio
+        if fixed is not None and allowed <= fixed:
+            reasons[r.key] = (f"{r.max_ratio:g}× its floor is {allowed:.2f} ms, less than any signed-in request "
+                              f"costs before doing anything ({fixed:.2f} ms)")
+        else:
+            reasons[r.key] = (f"{r.median_ms - r.floor_ms:.1f} ms beyond reading its rows: judging each value "
+                              f"against its benchmark line through the band-rule hook, charts and the page itself "
+                              f"(profiled in docs/performance.md)")
+    return reasons
+
+
 def table(results, import_result=None, heading=""):
     """The results as aligned text."""
     lines = [[r.title, _number(r.median_ms), _number(r.p95_ms), str(r.queries), _number(r.floor_ms, 2),
@@ -74,6 +95,10 @@ def table(results, import_result=None, heading=""):
     out += [fmt(header), fmt(["-" * w for w in widths])] + [fmt(row) for row in lines]
     out.append(f"Every page: median over the requests, server time; floor: the same rows by raw SQL; "
                f"peak: memory allocated during one request (limit {MEMORY_LIMIT_MB} MB).")
+    reasons = why_over(results)
+    if reasons:
+        out.append("Why a page is over its ratio:")
+        out += [f"  {r.title}: {reasons[r.key]}." for r in results if r.key in reasons]
     if import_result is not None:
         rate = import_result.rate
         verdict = "ok" if rate and rate >= IMPORT_TARGET else f"over: < {IMPORT_TARGET:,} rows/s"
@@ -93,7 +118,8 @@ def as_json(results, import_result, organization, database, machine_info, reques
         "requests": requests,
         "pages": [{"key": r.key, "title": r.title, "url": r.url, "median_ms": r.median_ms, "p95_ms": r.p95_ms,
                    "queries": r.queries, "floor_ms": r.floor_ms, "ratio": r.ratio, "peak_mb": r.peak_mb,
-                   "target_ms": r.target_ms, "max_ratio": r.max_ratio, "ok": not r.over, "over": r.over}
+                   "target_ms": r.target_ms, "max_ratio": r.max_ratio, "ok": not r.over, "over": r.over,
+                   "why": why_over(results).get(r.key)}
                   for r in results],
         "import": None if import_result is None else {
             "rows": import_result.rows, "seconds": import_result.seconds, "rows_per_second": import_result.rate,
