@@ -133,6 +133,7 @@ class BulkLoader:
         for model in self.loaded:
             table = model._meta.table_name
             self.db.execute_sql(
+                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # nosec B608
                 f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"), false)')
 
@@ -268,6 +269,7 @@ def _drop_secondary_indexes(db, tables):
     if not is_postgres(db):
         placeholders = ", ".join("?" for _ in tables)
         indexes = db.execute_sql(
+            # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # nosec B608
             f"AND tbl_name IN ({placeholders}) ORDER BY name", tables).fetchall()
         for name, _ in indexes:

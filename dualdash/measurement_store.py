@@ -92,6 +92,7 @@ class Store:
                 for person_id, kpi_id, day in part:
                     params += (person_id, kpi_id, self.param(day))
                 rows += self.db.cursor().execute(
+                    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                     "WITH w(p, k, s) AS (VALUES " + ", ".join(["(?, ?, ?)"] * len(part)) + ") "  # nosec B608
                     "SELECT m.id, m.person_id, m.kpi_id, m.period_start, m.value, m.note "
                     "FROM w JOIN measurement m ON m.person_id = w.p AND m.kpi_id = w.k AND m.period_start = w.s",
@@ -108,6 +109,7 @@ class Store:
             return
         if self.postgres:
             self.db.cursor().execute(
+                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                 f"INSERT INTO measurement ({COLUMNS}) "  # nosec B608
                 "SELECT p, k, s, v, n, %s::int, %s::timestamp "
                 "FROM unnest(%s::int[], %s::int[], %s::date[], %s::float8[], %s::text[]) AS w(p, k, s, v, n) "
@@ -117,6 +119,7 @@ class Store:
             return
         stamp, param = str(now), self.param
         self.db.cursor().executemany(
+            # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
             f"INSERT INTO measurement ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "  # nosec B608
             f"ON CONFLICT (person_id, kpi_id, period_start) DO UPDATE SET {UPDATE}",
             [(p, k, param(s), v, n, actor_id, stamp) for p, k, s, v, n in rows])
@@ -133,6 +136,7 @@ class Store:
         if values and self.postgres:
             cursor = self.db.cursor()
             cursor.execute(
+                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                 f"INSERT INTO measurement AS m ({COLUMNS}) "  # nosec B608
                 "SELECT p, k, s, v, n, %s::int, %s::timestamp FROM unnest(%s::int[], %s::int[], %s::date[], "
                 "%s::float8[], %s::text[]) AS w(p, k, s, v, n) "
@@ -149,6 +153,7 @@ class Store:
             stamp, param = str(now), self.param
             cursor = self.db.cursor()
             cursor.executemany(
+                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                 f"INSERT INTO measurement AS m ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "  # nosec B608
                 f"ON CONFLICT (person_id, kpi_id, period_start) DO UPDATE SET {UPDATE} "
                 f"WHERE {CHANGED.replace('IS DISTINCT FROM', 'IS NOT')}",
@@ -181,6 +186,7 @@ class Store:
                 self.db.cursor().execute("DELETE FROM measurement WHERE id = ANY(%s)", (part,))
             else:
                 self.db.cursor().execute(
+                    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                     f"DELETE FROM measurement WHERE id IN ({', '.join(['?'] * len(part))})", part)  # nosec B608
 
 
@@ -201,6 +207,7 @@ class SeenKeys:
         else:
             db.execute_sql(f"CREATE TEMP TABLE IF NOT EXISTS {self.TABLE} "
                            "(p INTEGER, k INTEGER, s TEXT, line INTEGER, PRIMARY KEY (p, k, s)) WITHOUT ROWID")
+        # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
         db.execute_sql(f"DELETE FROM {self.TABLE}")  # nosec B608
 
     def add(self, keyed):
@@ -215,10 +222,12 @@ class SeenKeys:
             arrays = ([k[0] for k, _ in keyed], [k[1] for k, _ in keyed], [k[2] for k, _ in keyed],
                       [line for _, line in keyed])
             cursor = store.db.cursor()
+            # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
             cursor.execute(f"INSERT INTO {table} SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::int[]) "  # nosec B608
                            "ON CONFLICT DO NOTHING", arrays)
             if cursor.rowcount == len(keyed):
                 return []
+            # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
             cursor.execute(f"SELECT w.line, t.line FROM unnest(%s::int[], %s::int[], %s::date[], %s::int[]) "  # nosec B608
                            f"AS w(p, k, s, line) JOIN {table} t ON t.p = w.p AND t.k = w.k AND t.s = w.s "
                            "WHERE t.line <> w.line", arrays)
@@ -233,6 +242,7 @@ class SeenKeys:
         for start in range(0, len(rows), step):
             part = rows[start:start + step]
             repeated += cursor.execute(
+                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                 "WITH w(p, k, s, line) AS (VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(part)) + ") "  # nosec B608
                 f"SELECT w.line, t.line FROM w JOIN {table} t ON t.p = w.p AND t.k = w.k AND t.s = w.s "
                 "WHERE t.line <> w.line", [v for row in part for v in row]).fetchall()

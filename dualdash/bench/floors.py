@@ -86,6 +86,7 @@ def settings(raw):
 
 
 def subtree(raw, person_id):
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     raw.rows(BELOW + "SELECT id FROM below", (person_id,))  # nosec B608
 
 
@@ -108,6 +109,7 @@ def _scorecards(raw, people, first, last):
     cards = CARDS_OF.format(roles=_marks(roles), people=_marks(ids))
     kpis = sorted({row[3] for row in raw.rows(SCORECARD_KPIS.format(cards=cards), (ACTIVE, *roles, *ids))})
     raw.rows(LINES.format(kpis=_marks(kpis)), kpis)
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     raw.rows("SELECT person_id, kpi_id, period_start, value, note FROM measurement"  # nosec B608
              f" WHERE person_id IN ({_marks(ids)}) AND kpi_id IN ({_marks(kpis)})"
              " AND period_start >= ? AND period_start <= ?", (*ids, *kpis, _day(first), _day(last)))
@@ -133,8 +135,10 @@ def subtree_scorecard(raw, s):
     for one week."""
     signed_in(raw, s, "manager")
     raw.rows("SELECT id, name, parent_id FROM team ORDER BY name")
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     raw.rows(BELOW + "SELECT team_id, COUNT(*) FROM person WHERE active = ? AND id IN (SELECT id FROM below)"  # nosec B608
              " GROUP BY team_id", (s.ids["manager"], ACTIVE))
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     people = raw.rows(BELOW + PERSON_DETAILS  # nosec B608
                       + " WHERE p.active = ? AND p.id IN (SELECT id FROM below) ORDER BY p.name, p.id",
                       (s.ids["manager"], ACTIVE))
@@ -163,6 +167,7 @@ def rank_stack(raw, s):
     signed_in(raw, s, "admin")
     raw.rows("SELECT * FROM kpi WHERE key = ?", (s.kpi_key,))
     aggregate = ROLLUP_SQL.get(s.kpi_rollup, "MAX")
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     raw.rows("SELECT v.person_id, v.value, p.name, p.email, p.start_date, p.role_id, p.level_id,"  # nosec B608
              f" p.team_id, r.name, l.name, t.name FROM (SELECT person_id, {aggregate}(value) AS value FROM measurement"
              " WHERE kpi_id = ? AND period_start >= ? AND period_start <= ? GROUP BY person_id) v"
@@ -183,6 +188,7 @@ def results_drivers(raw, s, weeks=13):
     people = raw.rows(TEAM_PEOPLE_DETAILS, (s.team_id, ACTIVE))
     _scorecards(raw, people, first, last)
     ids = [row[0] for row in people]
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     raw.rows("SELECT person_id, driver_key, AVG(score), COUNT(id) FROM driver_rating"  # nosec B608
              f" WHERE person_id IN ({_marks(ids)}) AND is_self = ? AND rated_on >= ? AND rated_on <= ?"
              " GROUP BY person_id, driver_key", (*ids, False, _day(first), _day(last)))

@@ -35,6 +35,7 @@ def write_csv(path, db, rows, before, seed=7):
     """Write ``rows`` weekly values to ``path``: every active person's role-scorecard KPIs, week by
     week backwards from the week before ``before``. Returns the first day of the earliest week used."""
     pairs = db.execute_sql(
+        # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
         "SELECT p.email, k.key FROM person p"  # nosec B608
         " JOIN scorecard s ON s.role_id = p.role_id AND s.person_id IS NULL"
         " JOIN scorecard_kpi sk ON sk.scorecard_id = s.id JOIN kpi k ON k.id = sk.kpi_id"
@@ -58,6 +59,7 @@ def write_csv(path, db, rows, before, seed=7):
 def remove_before(db, day):
     """Delete every value of a period starting before ``day`` (what the import added)."""
     with db.atomic():
+        # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
         db.execute_sql(f"DELETE FROM measurement WHERE period_start < {db.param}", (day.isoformat(),))  # nosec B608
 
 

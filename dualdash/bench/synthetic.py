@@ -33,6 +33,7 @@ def app_config(base, url):
 
 def read_mark(db):
     """The mark's dict, or None when the database has none."""
+    # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
     rows = db.execute_sql(f"SELECT value FROM setting WHERE key = {db.param}", (MARK,)).fetchall()  # nosec B608
     return json.loads(rows[0][0]) if rows else None
 
@@ -121,6 +122,7 @@ def _build(app, people, weeks, seed, echo):
                 ).fetchone()[0]
                 mark = {"people": people, "weeks": weeks, "seed": seed,
                         "first_week": str(first)[:10] if first else None}
+                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
                 db.execute_sql(f"INSERT INTO setting (key, value) VALUES ({db.param}, {db.param})",  # nosec B608
                                (MARK, json.dumps(mark)))
     seconds = time.perf_counter() - started
