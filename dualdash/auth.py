@@ -2,6 +2,7 @@
 
 Failed sign-ins are throttled (:mod:`dualdash.login_throttle`) and a sign-in lasts a limited time
 (:mod:`dualdash.sessions`)."""
+import hmac
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -33,8 +34,15 @@ def init_app(app):
 
 
 @login_manager.user_loader
-def _load_person(person_id):
-    return Person.get_or_none((Person.id == int(person_id)) & (Person.active == True))  # noqa: E712
+def _load_person(session_id):
+    """The person a session or remember-me cookie names, unless their password changed since."""
+    person_id, _, fingerprint = str(session_id).partition(":")
+    if not person_id.isdigit():
+        return None
+    person = Person.get_or_none((Person.id == int(person_id)) & (Person.active == True))  # noqa: E712
+    if person is None or not hmac.compare_digest(person.password_fingerprint, fingerprint):
+        return None
+    return person
 
 
 @login_manager.request_loader

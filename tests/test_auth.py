@@ -145,6 +145,45 @@ def test_password_change(client, sample_org):
     login(client, sample_org.member, password="new-password-1")
 
 
+def test_a_new_password_ends_every_other_sign_in_but_this_one(app, sample_org):
+    here, elsewhere, remembered = app.test_client(), app.test_client(), app.test_client()
+    login(here, sample_org.member)
+    login(elsewhere, sample_org.member)
+    r = remembered.post("/login", data={"email": sample_org.member.email, "password": PASSWORD, "remember": "y"})
+    assert r.status_code == 302
+    # The remembered browser's session is gone (closed browser): only its cookie signs it in again.
+    with remembered.session_transaction() as session:
+        session.clear()
+    assert remembered.get("/profile/").status_code == 200
+
+    r = here.post("/profile/", data={"current": PASSWORD, "new": "new-password-1", "confirm": "new-password-1"},
+                  follow_redirects=True)
+    assert r.status_code == 200 and b"everywhere else you will be asked to sign in again" in r.data
+    assert here.get("/profile/").status_code == 200
+    assert elsewhere.get("/profile/").status_code == 302
+    with remembered.session_transaction() as session:
+        session.clear()
+    assert remembered.get("/profile/").status_code == 302
+
+
+def test_an_admin_setting_a_password_ends_the_persons_sign_ins(app, sample_org):
+    member, admin = app.test_client(), app.test_client()
+    login(member, sample_org.member)
+    login(admin, sample_org.admin)
+    assert member.get("/profile/").status_code == 200
+    Person.update(password_hash=sample_org.member.password_hash + "x").where(
+        Person.id == sample_org.member.id).execute()
+    assert member.get("/profile/").status_code == 302
+    assert admin.get("/profile/").status_code == 200
+
+
+def test_a_session_from_before_fingerprints_is_signed_out(client, sample_org):
+    login(client, sample_org.member)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(sample_org.member.id)
+    assert client.get("/profile/").status_code == 302
+
+
 def test_the_demo_and_test_passwords_are_long_enough():
     from dualdash.demo import DEMO_PASSWORD
     assert len(DEMO_PASSWORD) >= DEFAULT_MIN_LENGTH and len(PASSWORD) >= DEFAULT_MIN_LENGTH

@@ -1,4 +1,6 @@
 """The organization: teams, job roles and their levels, people."""
+import hashlib
+
 from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
@@ -58,6 +60,16 @@ class Person(UserMixin, BaseModel):
     @property
     def is_active(self):
         return bool(self.active)
+
+    def get_id(self):
+        """What a session and a remember-me cookie hold: the id and a fingerprint of the password, so
+        that a new password (or none) ends every sign-in made with the old one."""
+        return f"{self.id}:{self.password_fingerprint}"
+
+    @property
+    def password_fingerprint(self):
+        """A short digest of the password hash: it changes whenever the password does."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     @property
     def can_sign_in(self):

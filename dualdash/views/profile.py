@@ -1,5 +1,5 @@
 """The signed-in person's own profile: their details, password and personal API tokens."""
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..access_rules import allow
@@ -36,9 +36,19 @@ def show():
             current_user.password_hash = hash_password(form.new.data)
             current_user.save(only=[Person.password_hash])
             record("password", current_user._get_current_object(), None, {"password": "changed"})
-            flash("Your password is changed.", "success")
+            _keep_this_sign_in(current_user)
+            flash("Your password is changed. You are still signed in here; everywhere else you will be "
+                  "asked to sign in again.", "success")
             return redirect(url_for("profile.show"))
     return _page(form=form, status=400 if form.errors else 200)
+
+
+def _keep_this_sign_in(person):
+    """A new password ends every sign-in made with the old one (the session names the password's
+    fingerprint): this one is renewed, and its remember-me cookie too if it has one."""
+    session["_user_id"] = person.get_id()
+    if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+        session["_remember"] = "set"
 
 
 @bp.post("/tokens")
