@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField, PostgresqlDatabase,
                     SqliteDatabase)
 
+from .db import reset_id_sequences
+
 #: SQLite settings for the load (restored afterwards): no fsync, a rollback journal kept in memory
 #: instead of copying every page through the write-ahead log, a larger page cache, foreign keys
 #: unchecked (the generator only writes ids it made), and index builds sorting in memory, on a
@@ -54,7 +56,7 @@ def bulk_load(db, big_tables=()):
             for sql in rebuild:
                 db.execute_sql(sql)
             if not sqlite:
-                loader.reset_sequences()
+                reset_id_sequences(db, [(m._meta.table_name, m._meta.primary_key.column_name) for m in loader.loaded])
         if not sqlite:
             for model in big_tables:
                 db.execute_sql(f'ANALYZE "{model._meta.table_name}"')
@@ -126,16 +128,6 @@ class BulkLoader:
         sql = f'COPY "{model._meta.table_name}" ({", ".join(_quote(n) for n in names)}) FROM STDIN'
         self.db.cursor().copy_expert(sql, stream)
         return stream.count
-
-    def reset_sequences(self):
-        """Point each loaded table's id sequence after its largest id (ids given explicitly do not
-        advance it)."""
-        for model in self.loaded:
-            table = model._meta.table_name
-            self.db.execute_sql(
-                # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # nosec B608
-                f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"), false)')
 
     # -- both ------------------------------------------------------------------------------------
 

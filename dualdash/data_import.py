@@ -202,7 +202,7 @@ def import_all(db, folder):
                 total += _load_table(db, folder, table)
             migrated = runner.up()
             if isinstance(db, PostgresqlDatabase):
-                _reset_sequences(db, [t for t in tables if t.get("primary_key")])
+                dbmod.reset_id_sequences(db, [(t["table"], t["primary_key"]) for t in tables if t.get("primary_key")])
     return Loaded(tables=len(tables), rows=total, schema=manifest["schema"]["level"], migrated=migrated)
 
 
@@ -318,12 +318,3 @@ def _run(table, what, function, *args):
         raise DataImportError(f"{table['file']}: the database refused {what}: {message}.") from exc
 
 
-def _reset_sequences(db, tables):
-    """Move each PostgreSQL id sequence past the highest id loaded, so that new rows get new ids."""
-    for table in tables:
-        name, pk = table["table"], table["primary_key"]
-        sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, %s)", (f'"{name}"', pk)).fetchone()[0]
-        if sequence:
-            # Names checked against the database (_check_columns).
-            highest = f'SELECT COALESCE(MAX("{pk}"), 0) + 1 FROM "{name}"'  # nosec B608
-            db.execute_sql(f"SELECT setval(%s, ({highest}), false)", (sequence,))

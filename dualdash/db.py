@@ -65,6 +65,18 @@ def get_db(app=None):
     return (app or current_app).extensions["dualdash.db"]
 
 
+def reset_id_sequences(db, tables):
+    """PostgreSQL: move each table's id sequence past its highest id, after rows were loaded with
+    their ids given (which does not advance a sequence). ``tables``: ``(table, primary-key column)``
+    pairs from the models or checked against the database; a key without a sequence is left alone."""
+    for table, key in tables:
+        sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, %s)", (f'"{table}"', key)).fetchone()[0]
+        if sequence:
+            # Safe: the names come from the models or the database, never from input.
+            highest = f'SELECT COALESCE(MAX("{key}"), 0) + 1 FROM "{table}"'  # nosec B608
+            db.execute_sql(f"SELECT setval(%s, ({highest}), false)", (sequence,))
+
+
 def runner(db):
     """The migration runner: numbered scripts in ``dualdash/migrations``, history in a table."""
     return Runner(db, directory=str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
