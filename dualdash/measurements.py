@@ -258,28 +258,23 @@ def write_chunk(store, chunk, actor_id, now, counts, track=False):
         if e.value is None:
             if old is not None:
                 removals.append(old[0])
-                if track:
-                    changes.append(("delete", old[0], _audited(key, old[1], old[2]), None))
+                changes.append(("delete", old[0], _audited(key, old[1], old[2]), None))
                 counts.removed += 1
             continue
         if old is None:
             counts.created += 1
-            if track:
-                created.append(e)
+            created.append(e)
         elif old[1] == e.value and (old[2] or None) == e.note:
             counts.unchanged += 1
             continue
         else:
             counts.updated += 1
-            if track:
-                changes.append(("update", old[0], _audited(key, old[1], old[2]), _audited(key, e.value, e.note)))
+            changes.append(("update", old[0], _audited(key, old[1], old[2]), _audited(key, e.value, e.note)))
         upserts.append(e)
     if removals:
         store.delete(removals)
     upserts.sort(key=_key)  # in the unique index's order: each write lands near the one before
     store.upsert(upserts, actor_id, now)
-    if not track:
-        return []
     if created:
         # The new rows' ids, for their audit entries (one query for the chunk).
         ids = store.existing([e[:3] for e in created])
