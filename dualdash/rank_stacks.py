@@ -237,11 +237,15 @@ def build(req, viewer, settings=None, page=None, per_page=None):
     return stack
 
 
+#: Positions in a row of :func:`person_values` (tuples straight from the cursor: thousands of rows).
+ID, VALUE, NAME, EMAIL, START_DATE, ROLE_ID, LEVEL_ID, TEAM_ID, TEAM, ROLE, LEVEL = range(11)
+
+
 def person_values(kpi, span, visible=None):
     """Each active person's value over ``span``, rolled up with the KPI's roll-up in SQL, with what
     ranking, naming and judging their row needs, in one query (only people with a value in the
     span; only ``visible`` ids if given). Rows are tuples: ``(id, value, name, email, start_date,
-    role_id, level_id, team_id, team name, role name, level name)``."""
+    role_id, level_id, team_id, team name, role name, level name)``, indexed by the names below."""
     where = (Measurement.kpi == kpi.id) & (Measurement.period_start >= span.start) \
         & (Measurement.period_start <= span.end)
     if visible is not None:
@@ -267,7 +271,7 @@ def person_values(kpi, span, visible=None):
              .where(Person.active == True))  # noqa: E712
     # Thousands of rows: read straight from the cursor (no conversion per value); the few rows
     # shown convert what they use (see _Entry.info).
-    return [row for row in database.execute(query).fetchall() if row[1] is not None]
+    return [row for row in database.execute(query).fetchall() if row[VALUE] is not None]
 
 
 @dataclass
@@ -282,17 +286,17 @@ class _Entry:
 
     @property
     def role_id(self):
-        return self.details[5]
+        return self.details[ROLE_ID]
 
     @property
     def team_id(self):
-        return self.details[7]
+        return self.details[TEAM_ID]
 
     def info(self):
         """What a band rule knows of the person (as :func:`dualdash.scorecards.person_info`)."""
         d = self.details
-        return PersonInfo(id=d[0], name=d[2], email=d[3], role=d[9], level=d[10], team=d[8],
-                          start_date=Person.start_date.python_value(d[4]))
+        return PersonInfo(id=d[ID], name=d[NAME], email=d[EMAIL], role=d[ROLE], level=d[LEVEL], team=d[TEAM],
+                          start_date=Person.start_date.python_value(d[START_DATE]))
 
 
 def _entries(kpi, found, lines, span, count):
@@ -301,14 +305,14 @@ def _entries(kpi, found, lines, span, count):
     up once per role and level, not once per person."""
     lines_for, entries = {}, []
     for row in found:
-        key = (row[5], row[6])
+        key = (row[ROLE_ID], row[LEVEL_ID])
         if key not in lines_for:
-            line, _ = benchmarks.applicable(lines, row[5], row[6], span.start)
-            bench = benchmarks.info(line, row[9], row[10])
+            line, _ = benchmarks.applicable(lines, row[ROLE_ID], row[LEVEL_ID], span.start)
+            bench = benchmarks.info(line, row[ROLE], row[LEVEL])
             lines_for[key] = benchmarks.scaled(bench, count) if kpi.rollup == "sum" else bench
         bench = lines_for[key]
-        value = float(row[1])
-        entries.append(_Entry(row[0], value, row, bench, benchmarks.attainment(value, bench, kpi.direction)))
+        value = float(row[VALUE])
+        entries.append(_Entry(row[ID], value, row, bench, benchmarks.attainment(value, bench, kpi.direction)))
     return entries
 
 
@@ -330,7 +334,7 @@ def _person_page(stack, entries, viewer, settings, page, per_page):
         e = ordered[index]
         you = e.id == viewer.person.id
         named = you or not anonymous
-        return Row(rank=index + 1, id=e.id if named else None, name=e.details[2] if named else None,
+        return Row(rank=index + 1, id=e.id if named else None, name=e.details[NAME] if named else None,
                    value=e.value, attainment=e.attainment, benchmark=e.benchmark if named else None,
                    judgement=judge(kpi.band_rule, e.value, kinfo, e.benchmark, e.info(), stack.span),
                    people=1, is_you=you, tiebreak=f"{e.id:012d}")
@@ -359,7 +363,7 @@ def _group_rows(kpi, entries, by, span, viewer, settings):
         if group_id is None:
             name = NO_GROUP[by]
         else:
-            name = members[0].details[9] if by == "role" else members[0].details[8]
+            name = members[0].details[ROLE] if by == "role" else members[0].details[TEAM]
         you = any(e.id == viewer.person.id for e in members)
         if viewer.kind == "member" and len(members) < settings.min_group_size:
             rows.append(Row(rank=None, id=group_id, name=name, value=None, attainment=None, benchmark=None,
