@@ -1,11 +1,14 @@
-"""The application factory."""
+"""The application factory: the composition root, where the shell, the domains and the API are put
+together (see docs/architecture.md)."""
 import os
 from pathlib import Path
 
 from flask import Flask
 
-from . import access_rules, api, auth, config, csrf, db, https_proxy, plugins, security_headers, uploads, views
-from .cli import register_commands
+from dualdash import api, coaching, config, db, kpis, org, web
+from dualdash.commands import register_commands
+from dualdash.plugins import manager as plugins
+from dualdash.shared import access
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -20,7 +23,7 @@ def create_app(test_config=None, *, strict_plugins=True):
     """Build a Dual Dash app: configuration, database, plugins, sign-in, pages and commands.
 
     ``test_config`` (a dict) overrides every other source of configuration. A plugin that cannot
-    load or defines something malformed stops the app (:class:`dualdash.plugins.PluginsFailed`);
+    load or defines something malformed stops the app (:class:`dualdash.plugins.manager.PluginsFailed`);
     with ``strict_plugins=False`` the faults are kept in ``app.extensions["dualdash.plugins"]``
     instead, so that ``dualdash plugins`` can still list what loaded."""
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("DUALDASH_INSTANCE")
@@ -33,19 +36,17 @@ def create_app(test_config=None, *, strict_plugins=True):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
     app.extensions["dualdash.test_config"] = dict(test_config or {})
+    # The commands that build another app (serve, bench) use this factory rather than importing it.
+    app.extensions["dualdash.create_app"] = create_app
     db.init_app(app)
     framework = app.extensions["dualdash.plugins"] = plugins.load(app)
-    https_proxy.init_app(app)
-    security_headers.init_app(app)
-    uploads.init_app(app)
-    access_rules.init_app(app)  # who may reach a page is decided before its form's CSRF token is checked
-    csrf_protect = csrf.init_app(app)
-    auth.init_app(app)
-    views.init_app(app)
+    csrf_protect = web.init_app(app)
+    for domain in (org, kpis, coaching):
+        domain.init_app(app)
     api.init_app(app, csrf_protect)
-    access_rules.check(app)  # every page says who may see it, or the app does not start
+    access.check(app)  # every page says who may see it, or the app does not start
     register_commands(app)
-    plugins.install(app, framework)
+    plugins.install(app, framework, checks=(kpis.check_band_rules,))
     if framework.errors and strict_plugins:
         raise plugins.PluginsFailed(framework.errors)
     return app

@@ -3,23 +3,8 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 
 
-def register_commands(app):
-    """Add Dual Dash's commands to ``app.cli`` (``init`` and ``migrate`` come with the database)."""
-    from .commands import accounts, backup, bench, data, demo, imports, plugins, serve, tokens
-    app.cli.add_command(accounts.create_user_command)
-    app.cli.add_command(backup.backup_command)
-    app.cli.add_command(data.export_command)
-    app.cli.add_command(data.import_all_command)
-    app.cli.add_command(bench.bench_command)
-    app.cli.add_command(plugins.plugins_command)
-    app.cli.add_command(imports.import_group)
-    app.cli.add_command(demo.demo_command)
-    app.cli.add_command(serve.serve_command)
-    app.cli.add_command(tokens.create_token_command)
-
-
 def _create_app():
-    from . import create_app
+    from dualdash.app import create_app
     # Lenient, so that `dualdash plugins` can list what loaded; every other command refuses below.
     return create_app(strict_plugins=False)
 
@@ -36,7 +21,7 @@ class DualDashGroup(FlaskGroup):
     def resolve_command(self, ctx, args):
         name, command, rest = super().resolve_command(ctx, args)
         if name != "plugins":
-            from .plugins import PluginsFailed
+            from dualdash.plugins.manager import PluginsFailed
             errors = ctx.ensure_object(ScriptInfo).load_app().extensions["dualdash.plugins"].errors
             if errors:
                 raise click.ClickException(str(PluginsFailed(errors)) + "\n'dualdash plugins' lists what loaded.")

@@ -1,11 +1,12 @@
 """The database: one peewee ``Database`` per app, bound to the models through a proxy,
 a connection per request, and the schema migrations."""
+import datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from peewee import DatabaseProxy
+from peewee import DatabaseProxy, Model, sort_models
 from playhouse import db_url
 from playhouse.migrations import Runner
 
@@ -23,6 +24,33 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
 }
 
+
+
+def utcnow():
+    """Naive UTC time: what every timestamp column stores."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    """The base of every table, in every domain package and plugin: bound to :data:`database`."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+
+def tables():
+    """Every table the app has loaded, in dependency order (a table after those it references): each
+    domain package's and each loaded plugin's, found as the subclasses of :class:`BaseModel`. The
+    whole-database tools (export, import-all, test resets) use it, so a plugin's tables travel too."""
+    found, stack = [], list(BaseModel.__subclasses__())
+    while stack:
+        model = stack.pop()
+        stack.extend(model.__subclasses__())
+        if model not in found:
+            found.append(model)
+    return sort_models(found)
 
 def connect(url):
     """Open a peewee database for a ``DATABASE_URL`` (``sqlite:///…`` or ``postgresql://…``)."""

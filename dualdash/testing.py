@@ -23,10 +23,11 @@ from types import SimpleNamespace
 import pytest
 from peewee import AutoField, sort_models
 
-from . import create_app
-from .db import connect, get_db, schema_status, upgrade
-from .models import ALL_MODELS, JobRole, Level, Person, Team
-from .passwords import hash_password
+from dualdash.app import create_app
+from dualdash.db import connect, get_db, schema_status, upgrade
+from dualdash.models import ALL_MODELS
+from dualdash.org.models import JobRole, Level, Person, Team
+from dualdash.org.passwords import hash_password
 
 #: The password of every person in the sample organization.
 PASSWORD = "password-123"
@@ -187,7 +188,7 @@ def make_sample_kpis(org):
     - ``response``: weekly duration (minutes), lower is better, averaged; 60 / 30, band rule ``target``.
     The Account Executive scorecard has calls and revenue (in that order); the Support Agent one has
     response; ``member2`` has response added for them alone."""
-    from .models import KPI, Benchmark, Scorecard, ScorecardKPI
+    from dualdash.kpis.models import KPI, Benchmark, Scorecard, ScorecardKPI
     calls = KPI.create(key="calls", name="Calls made", cadence="weekly", rollup="sum", category="operational")
     revenue = KPI.create(key="revenue", name="Revenue", unit="currency", cadence="weekly", rollup="sum",
                          category="financial", decimals=2)

@@ -4,10 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 import sales_org
+
 from dualdash import BenchmarkInfo, KPIInfo, Period, PersonInfo
-from dualdash.models import Person
+from dualdash.org.models import Person
 
 PERIOD = Period(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31), cadence="monthly")
 HIGHER = KPIInfo(key="revenue", name="Revenue closed", direction="higher")

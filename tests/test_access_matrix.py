@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Blueprint, g
 
-from dualdash import access_rules
-from dualdash.access_rules import AccessUndeclared, allow
-from dualdash.api import issue_token
+from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, PrivateNote, RoleSkill
 from dualdash.db import get_db, upgrade
-from dualdash.models import ActionItem, AgendaItem, Meeting, PrivateNote, RoleSkill
-from dualdash.plugins import PluginsFailed
+from dualdash.plugins.manager import PluginsFailed
+from dualdash.shared import access as access_rules
+from dualdash.shared.access import AccessUndeclared, allow
 from dualdash.testing import fresh_postgres, login, make_app, make_sample_kpis, make_sample_org, postgres_url
+from dualdash.web.tokens import issue_token
 
 ACTORS = ("anonymous", "member", "manager", "other_manager", "admin")
 #: Arguments naming an object that belongs to someone: such routes are walked twice, on the
@@ -460,3 +460,28 @@ def test_the_plugin_guide_example_page_works_as_it_says(walk, tmp_path):
     assert member.get(f"/acme/people/{walk.org.manager.id}/notes").status_code == 403
     assert member.get("/acme/settings").status_code == 403
     assert login(app.test_client(), walk.org.admin).get("/acme/settings").status_code == 200
+
+
+def test_the_plugin_guide_example_rule_of_its_own_works_as_it_says(walk, tmp_path):
+    section = _guide_section("`dualdash_blueprints`")
+    code = re.findall(r"^```python\n(.*?)^```", section, re.M | re.S)[1]
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "acme_boards.py").write_text(code)
+    app = make_app(tmp_path, walk.url, PLUGINS_DIR=str(folder))
+    member, own_team = walk.org.member, walk.org.member.team_id
+    other_team = walk.org.peer.team_id
+    assert own_team != other_team
+    client = login(app.test_client(), member)
+    assert "board" in client.get(f"/acme-boards/teams/{own_team}").get_data(as_text=True)
+    refused = client.get(f"/acme-boards/teams/{other_team}")
+    assert refused.status_code == 403 and "another team&#39;s board" in refused.get_data(as_text=True)
+    assert client.get("/acme-boards/teams/999999").status_code == 404
+    assert login(app.test_client(), walk.org.admin).get(f"/acme-boards/teams/{other_team}").status_code == 200
+    assert app.test_client().get(f"/acme-boards/teams/{own_team}").status_code == 302
+
+
+def test_a_rule_name_two_packages_define_is_refused():
+    from dualdash import Rule, define_rules
+    with pytest.raises(ValueError, match="'view_person' of acme is already defined by dualdash.org.access"):
+        define_rules({"view_person": Rule("signed_in", "everyone")}, "acme")

@@ -5,7 +5,9 @@ import json
 import pytest
 from html_checks import assert_valid_html
 
-from dualdash.models import ActionItem, AuditLog, Meeting, Person
+from dualdash.coaching.models import ActionItem, Meeting
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
 
 TODAY = datetime.date.today()
 

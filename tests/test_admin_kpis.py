@@ -5,12 +5,14 @@ import json
 import types
 
 import pytest
-
 from html_checks import assert_valid_html
 
-from dualdash import hookimpl, periods, scorecards
-from dualdash.models import KPI, AuditLog, Benchmark, JobRole, Level, Measurement, Person, Scorecard, ScorecardKPI
-from dualdash.plugin_types import Band
+from dualdash import hookimpl
+from dualdash.kpis import periods, scorecards
+from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import JobRole, Level, Person
+from dualdash.plugins.types import Band
 
 D = datetime.date
 FAR = D(2999, 1, 4)  # a Monday far ahead: "a future date" whatever day the tests run

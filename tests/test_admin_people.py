@@ -3,8 +3,9 @@ import json
 
 import pytest
 
-from dualdash.models import AuditLog, Person
-from dualdash.passwords import check_password
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
+from dualdash.org.passwords import check_password
 
 
 def routes(org):

@@ -4,9 +4,11 @@ import re
 
 import pytest
 
-from dualdash.forms.roles import LevelForm, RoleForm
-from dualdash.models import AuditLog, Benchmark, JobRole, KPI, Level, Person
-from dualdash.passwords import hash_password
+from dualdash.kpis.models import KPI, Benchmark
+from dualdash.org.audit import AuditLog
+from dualdash.org.forms.roles import LevelForm, RoleForm
+from dualdash.org.models import JobRole, Level, Person
+from dualdash.org.passwords import hash_password
 from dualdash.testing import PASSWORD, login
 
 

@@ -2,12 +2,14 @@
 import json
 
 import pytest
-
-from dualdash import scorecards
-from dualdash.models import KPI, AuditLog, JobRole, Person, Scorecard, ScorecardKPI, Team
-from dualdash.passwords import hash_password
-from dualdash.testing import PASSWORD, login
 from html_checks import assert_valid_html
+
+from dualdash.kpis import scorecards
+from dualdash.kpis.models import KPI, Scorecard, ScorecardKPI
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import JobRole, Person, Team
+from dualdash.org.passwords import hash_password
+from dualdash.testing import PASSWORD, login
 
 
 def routes(org, kpis):

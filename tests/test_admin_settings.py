@@ -3,10 +3,12 @@ import datetime
 import json
 
 import pytest
-
-from dualdash import org_settings, periods
-from dualdash.models import AuditLog, Measurement
 from html_checks import assert_valid_html
+
+from dualdash.kpis import periods
+from dualdash.kpis.models import Measurement
+from dualdash.org import settings as org_settings
+from dualdash.org.audit import AuditLog
 
 D = datetime.date
 DEFAULTS = {"week_start": "0", "fiscal_year_start_month": "1", "min_group_size": "3"}
@@ -110,7 +112,7 @@ def test_week_start_changes_how_periods_are_computed(app, as_admin, sample_kpis)
 
 
 def test_fiscal_year_changes_quarters(app, as_admin, sample_kpis):
-    from dualdash.models import KPI
+    from dualdash.kpis.models import KPI
     KPI.update(cadence="quarterly").where(KPI.id == sample_kpis.revenue.id).execute()
     as_admin.post("/admin/settings", data=settings_form(fiscal_year_start_month="4"))
     # The current quarter of a fiscal year starting in April.
@@ -142,7 +144,7 @@ def test_moving_the_periods_of_stored_values_asks_first(app, as_admin, sample_or
 def test_admins_reading_private_notes_is_a_setting(as_admin, app, sample_org):
     import datetime
 
-    from dualdash.models import Meeting, PrivateNote
+    from dualdash.coaching.models import Meeting, PrivateNote
     meeting = Meeting.create(manager=sample_org.manager, report=sample_org.member,
                              scheduled_for=datetime.datetime(2026, 11, 16, 10))
     PrivateNote.create(meeting=meeting, author=sample_org.manager, text="Only-for-the-author")

@@ -3,11 +3,11 @@ import datetime
 import types
 
 import pytest
+from html_checks import assert_valid_html
 
 from dualdash import Skill, SkillFramework, hookimpl
-from dualdash.models import AuditLog, RoleSkill, SkillAssessment, SkillExpectation
-
-from html_checks import assert_valid_html
+from dualdash.coaching.models import RoleSkill, SkillAssessment, SkillExpectation
+from dualdash.org.audit import AuditLog
 
 
 def make_plugin():

@@ -5,9 +5,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from dualdash.forms.teams import TeamForm
-from dualdash.models import AuditLog, Person, Scorecard, Team
-from dualdash.passwords import hash_password
+from dualdash.kpis.models import Scorecard
+from dualdash.org.audit import AuditLog
+from dualdash.org.forms.teams import TeamForm
+from dualdash.org.models import Person, Team
+from dualdash.org.passwords import hash_password
 from dualdash.testing import PASSWORD, login
 
 

@@ -1,9 +1,18 @@
 """The self-building agenda and skill gaps."""
 import datetime
 
-from dualdash import agenda, scorecards, skills
-from dualdash.models import (ActionItem, AgendaItem, DriverRating, Measurement, Meeting, RoleSkill,
-                             SkillAssessment, SkillExpectation)
+from dualdash.coaching import agenda, skills
+from dualdash.coaching.models import (
+    ActionItem,
+    AgendaItem,
+    DriverRating,
+    Meeting,
+    RoleSkill,
+    SkillAssessment,
+    SkillExpectation,
+)
+from dualdash.kpis import scorecards
+from dualdash.kpis.models import Measurement
 
 
 def report_of(person):

@@ -5,11 +5,17 @@ import re
 
 import pytest
 
-from dualdash import access, org_settings, periods
-from dualdash.api import issue_token
 from dualdash.api import measurements as api_measurements
 from dualdash.api.openapi import DOCUMENT
-from dualdash.models import ApiToken, AuditLog, Measurement, Person, utcnow
+from dualdash.db import utcnow
+from dualdash.kpis import periods
+from dualdash.kpis.models import Measurement
+from dualdash.org import access
+from dualdash.org import settings as org_settings
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
+from dualdash.web.models import ApiToken
+from dualdash.web.tokens import issue_token
 
 D = datetime.date
 
@@ -108,7 +114,7 @@ def test_too_large_bodies_and_batches_get_413(app, client, sample_kpis, sample_o
 
 
 def test_a_server_failure_is_json_too(client, sample_kpis, sample_org, monkeypatch):
-    from dualdash import scorecards
+    from dualdash.kpis import scorecards
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

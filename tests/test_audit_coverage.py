@@ -5,10 +5,13 @@ import json
 
 import pytest
 
-from dualdash import meetings as core
-from dualdash.models import (ActionItem, AgendaItem, ApiToken, AuditLog, Benchmark, Measurement, Meeting, Person,
-                             RoleSkill, ScorecardKPI)
+from dualdash.coaching import meetings as core
+from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, RoleSkill
+from dualdash.kpis.models import Benchmark, Measurement, ScorecardKPI
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
 from dualdash.testing import PASSWORD
+from dualdash.web.models import ApiToken
 
 TOMORROW = datetime.datetime.combine(datetime.date.today() + datetime.timedelta(days=1), datetime.time(10))
 W47 = datetime.date(2026, 11, 16)
@@ -162,7 +165,7 @@ def test_grid_records_each_changed_value_with_before_and_after(as_manager, sampl
 
 
 def test_api_records_each_changed_value(client, sample_org, sample_kpis):
-    from dualdash.api import issue_token
+    from dualdash.web.tokens import issue_token
     _, token = issue_token(sample_org.manager, "script")
     headers = {"Authorization": f"Bearer {token}"}
     Measurement.create(person=sample_org.member, kpi=sample_kpis.calls, period_start=W47, value=3)

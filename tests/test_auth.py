@@ -5,10 +5,11 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from dualdash import sessions
-from dualdash.models import ActionItem, Person
-from dualdash.passwords import DEFAULT_MIN_LENGTH, check_password
+from dualdash.coaching.models import ActionItem
+from dualdash.org.models import Person
+from dualdash.org.passwords import DEFAULT_MIN_LENGTH, check_password
 from dualdash.testing import PASSWORD, login
+from dualdash.web import sessions
 
 
 def test_login_page_renders(client):
@@ -185,7 +186,7 @@ def test_a_session_from_before_fingerprints_is_signed_out(client, sample_org):
 
 
 def test_the_demo_and_test_passwords_are_long_enough():
-    from dualdash.demo import DEMO_PASSWORD
+    from dualdash.demo.organization import DEMO_PASSWORD
     assert len(DEMO_PASSWORD) >= DEFAULT_MIN_LENGTH and len(PASSWORD) >= DEFAULT_MIN_LENGTH
 
 

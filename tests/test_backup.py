@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dualdash import backup
+from dualdash.data import backup
 from dualdash.db import get_db, upgrade
 from dualdash.models import ALL_MODELS
 from dualdash.testing import make_app, make_sample_org

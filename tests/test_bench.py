@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from dualdash.app import create_app
 from dualdash.bench import synthetic
 from dualdash.bench.pages import PAGES, find_subjects
 from dualdash.bench.runner import QueryCounter, issue_token, sign_in
@@ -83,7 +84,8 @@ def test_every_measured_page_runs_the_same_number_of_queries_at_50_and_200_peopl
     for people in (50, 200):
         if url:
             fresh_postgres(url)
-        app, _, _ = synthetic.prepare(base, people, 6, 7, database_url=url, echo=lambda message: None)
+        app, _, _ = synthetic.prepare(base, people, 6, 7, database_url=url, echo=lambda message: None,
+                                      create_app=create_app)
         counts.append(_page_queries(app))
         get_db(app).close()
     small, large = counts
@@ -93,9 +95,10 @@ def test_every_measured_page_runs_the_same_number_of_queries_at_50_and_200_peopl
 
 @pytest.mark.parametrize("rows", [1, 7])
 def test_the_import_file_holds_the_rows_asked_for(app, tmp_path, rows):
-    from dualdash.bench.import_rate import write_csv
-    from dualdash.demo import build_demo
     import datetime
+
+    from dualdash.bench.import_rate import write_csv
+    from dualdash.demo.organization import build_demo
     db = get_db(app)
     with app.app_context():
         build_demo()
@@ -134,6 +137,7 @@ def test_the_load_reads_wrks_report():
 
 def test_the_load_script_opens_every_page_signed_in():
     import datetime
+
     from dualdash.bench.load import LOAD_PAGES, wrk_script
     from dualdash.bench.pages import Subjects
     week = datetime.date(2026, 11, 16)

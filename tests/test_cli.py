@@ -2,8 +2,8 @@
 import pytest
 
 from dualdash.db import get_db
-from dualdash.demo import DEMO_PASSWORD, SIGN_INS
-from dualdash.models import JobRole, Level, Person, Team
+from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS
+from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.testing import login, make_app
 
 
@@ -121,7 +121,7 @@ def test_dualdash_and_flask_share_commands():
 def test_demo_has_kpis_benchmarks_and_a_year_of_weekly_values(app, runner):
     import datetime
 
-    from dualdash.models import KPI, Benchmark, Measurement, Scorecard
+    from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard
     assert runner.invoke(args=["demo"]).exit_code == 0
     roles_with_cards = {s.role_id for s in Scorecard.select() if s.role_id}
     assert roles_with_cards == {r.id for r in JobRole.select()}           # every role has a scorecard
@@ -140,7 +140,14 @@ def test_demo_has_kpis_benchmarks_and_a_year_of_weekly_values(app, runner):
 def test_demo_has_a_coaching_history_and_an_upcoming_1_1(app, runner):
     import datetime
 
-    from dualdash.models import ActionItem, DriverRating, Meeting, PrivateNote, SkillAssessment, SkillExpectation
+    from dualdash.coaching.models import (
+        ActionItem,
+        DriverRating,
+        Meeting,
+        PrivateNote,
+        SkillAssessment,
+        SkillExpectation,
+    )
     assert runner.invoke(args=["demo"]).exit_code == 0
     manager = Person.get(Person.email == SIGN_INS["manager"])
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)

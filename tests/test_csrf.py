@@ -7,11 +7,12 @@ import re
 
 import pytest
 
-from dualdash import csrf
-from dualdash.api import issue_token
-from dualdash.models import (ALL_MODELS, ActionItem, AgendaItem, Measurement, Meeting, PrivateNote, RoleSkill,
-                             ScorecardKPI, SkillExpectation)
+from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, PrivateNote, RoleSkill, SkillExpectation
+from dualdash.kpis.models import Measurement, ScorecardKPI
+from dualdash.models import ALL_MODELS
 from dualdash.testing import PASSWORD
+from dualdash.web import csrf
+from dualdash.web.tokens import issue_token
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

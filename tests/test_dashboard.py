@@ -5,8 +5,9 @@ import io
 
 from html_checks import assert_valid_html
 
-from dualdash import follow_through
-from dualdash.models import ActionItem, Meeting, Person
+from dualdash.coaching import follow_through
+from dualdash.coaching.models import ActionItem, Meeting
+from dualdash.org.models import Person
 
 TODAY = datetime.date.today()
 

@@ -7,13 +7,17 @@ import json
 
 import pytest
 
-from dualdash import audit
-from dualdash.data_export import MANIFEST
+from dualdash.coaching.models import DriverRating
+from dualdash.data.export import MANIFEST
 from dualdash.db import get_db, schema_status, upgrade
-from dualdash.demo import build_demo
-from dualdash.models import (ALL_MODELS, ApiToken, AuditLog, Benchmark, DriverRating, Measurement, Person, Setting,
-                             Team)
+from dualdash.demo.organization import build_demo
+from dualdash.kpis.models import Benchmark, Measurement
+from dualdash.models import ALL_MODELS
+from dualdash.org import audit
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person, Setting, Team
 from dualdash.testing import make_app, postgres_url, reset_postgres
+from dualdash.web.models import ApiToken
 
 
 def snapshot(app):

@@ -5,11 +5,13 @@ import hashlib
 import pytest
 from playhouse.schema_diff import diff_models
 
+from dualdash.coaching.models import ActionItem, DriverRating, Meeting, SkillAssessment
 from dualdash.db import get_db
-from dualdash.demo import DEMO_PASSWORD, SIGN_INS
-from dualdash.demo_scale import SHARED, build_synthetic
-from dualdash.models import (ALL_MODELS, KPI, ActionItem, Benchmark, DriverRating, JobRole, Level, Measurement,
-                             Meeting, Person, Scorecard, ScorecardKPI, SkillAssessment, Team)
+from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS
+from dualdash.demo.scale import SHARED, build_synthetic
+from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
+from dualdash.models import ALL_MODELS
+from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.testing import login
 
 TODAY = datetime.date(2026, 3, 11)
@@ -183,7 +185,7 @@ def test_demo_command_refuses_bad_options(runner, args, message):
 
 
 def test_a_synthetic_measurements_csv_for_the_organization(app, runner, tmp_path):
-    from dualdash.demo_csv import write_measurements_csv
+    from dualdash.demo.values_csv import write_measurements_csv
     build_synthetic(40, weeks=4, today=TODAY)
     path = tmp_path / "values.csv"
     first = write_measurements_csv(path, 500, until=TODAY)

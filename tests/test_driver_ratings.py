@@ -8,13 +8,14 @@ import types
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from dualdash import driver_ratings, hookimpl
-from dualdash.charts.driver_trend import TrendPoint, driver_trend
-from dualdash.models import AuditLog, DriverRating, Meeting
-from dualdash.plugin_types import Driver, ScalePoint
-
 from html_checks import assert_valid_html
+
+from dualdash import hookimpl
+from dualdash.charts.driver_trend import TrendPoint, driver_trend
+from dualdash.coaching import driver_ratings
+from dualdash.coaching.models import DriverRating, Meeting
+from dualdash.org.audit import AuditLog
+from dualdash.plugins.types import Driver, ScalePoint
 
 SVG = re.compile(r"<svg.*?</svg>", re.S)
 NS = "{http://www.w3.org/2000/svg}"

@@ -3,10 +3,11 @@ import datetime
 
 import pytest
 
-from dualdash import org_settings, periods, scorecards
-from dualdash.measurements import validate, write
-from dualdash.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
-from dualdash.plugin_types import Band
+from dualdash.kpis import periods, scorecards
+from dualdash.kpis.measurements import validate, write
+from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
+from dualdash.org import settings as org_settings
+from dualdash.plugins.types import Band
 
 D = datetime.date
 

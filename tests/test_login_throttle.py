@@ -3,9 +3,10 @@ import datetime
 
 import pytest
 
-from dualdash import login_throttle
-from dualdash.models import SignInFailure, utcnow
+from dualdash.db import utcnow
 from dualdash.testing import PASSWORD
+from dualdash.web import login_throttle
+from dualdash.web.models import SignInFailure
 
 ACCOUNT_WAIT = "Too many failed sign-ins for this account. Try again in"
 ADDRESS_WAIT = "Too many failed sign-ins from your network address. Try again in"
@@ -139,7 +140,7 @@ def test_forwarded_addresses_are_ignored_by_default(client, sample_org):
 
 
 def test_the_api_token_path_is_not_throttled(client, sample_org, sample_kpis):
-    from dualdash.api import issue_token
+    from dualdash.web.tokens import issue_token
     _, token = issue_token(sample_org.member, "sync")
     fail(client, 25)
     r = client.get("/api/v1/people/member@example.com/scorecard", headers={"Authorization": f"Bearer {token}"})

@@ -5,8 +5,11 @@ import re
 
 import pytest
 
-from dualdash import org_settings, periods
-from dualdash.models import KPI, AuditLog, Measurement, Person, Scorecard, ScorecardKPI
+from dualdash.kpis import periods
+from dualdash.kpis.models import KPI, Measurement, Scorecard, ScorecardKPI
+from dualdash.org import settings as org_settings
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
 from dualdash.testing import login
 
 D = datetime.date

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dualdash import org_settings
-from dualdash.measurement_import import EXAMPLE_CSV
-from dualdash.models import KPI, AuditLog, Measurement, Person
+from dualdash.kpis.measurement_import import EXAMPLE_CSV
+from dualdash.kpis.models import KPI, Measurement
+from dualdash.org import settings as org_settings
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
 
 D = datetime.date
 W47 = D(2026, 11, 16)
@@ -299,7 +301,7 @@ def test_upload_page_lists_at_most_a_thousand_problems(as_admin, sample_kpis):
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of a few lines, so that short files exercise what long ones do."""
-    from dualdash import measurement_import
+    from dualdash.kpis import measurement_import
     monkeypatch.setattr(measurement_import, "WRITE_CHUNK", 7)
 
 
@@ -316,7 +318,7 @@ def weekly_lines(org, weeks, value=lambda i: i % 50):
 
 def test_a_problem_late_in_a_long_file_writes_nothing(run_import, small_chunks, sample_org, sample_kpis,
                                                       monkeypatch):
-    from dualdash import measurements
+    from dualdash.kpis import measurements
     written, write_chunk = [], measurements.write_chunk
     monkeypatch.setattr(measurements, "write_chunk", lambda store, chunk, *a, **k: (
         written.append(len(chunk)), write_chunk(store, chunk, *a, **k))[1])

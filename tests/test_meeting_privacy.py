@@ -5,8 +5,10 @@ import re
 
 import pytest
 
-from dualdash import org_settings
-from dualdash.models import AuditLog, Meeting, Person, PrivateNote
+from dualdash.coaching.models import Meeting, PrivateNote
+from dualdash.org import settings as org_settings
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
 from dualdash.testing import login
 
 SECRET = "Thinking about a performance plan for Mo"

@@ -5,8 +5,9 @@ import re
 import pytest
 from html_checks import assert_valid_html
 
-from dualdash import meetings as core
-from dualdash.models import ActionItem, AgendaItem, AuditLog, DriverRating, Meeting
+from dualdash.coaching import meetings as core
+from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting
+from dualdash.org.audit import AuditLog
 from dualdash.testing import login
 
 TOMORROW = datetime.datetime.combine(datetime.date.today() + datetime.timedelta(days=1), datetime.time(10))
@@ -114,7 +115,7 @@ def test_prepare_builds_the_agenda_with_questions(as_manager, sample_org, sample
         assert item.title in html
     assert f"/people/{sample_org.member.id}/drivers?meeting={later.id}" in html
     # Coaching questions from the hook are shown under their item.
-    from dualdash import agenda
+    from dualdash.coaching import agenda
     with as_manager.application.test_request_context():
         question = agenda.questions(items[0])[0].text
     assert question.replace("'", "&#39;") in html or question in html

@@ -4,7 +4,9 @@ import datetime
 from playhouse.schema_diff import diff_models
 
 from dualdash.db import get_db, schema_status, upgrade
-from dualdash.models import ALL_MODELS, KPI, Measurement, Person, Team
+from dualdash.kpis.models import KPI, Measurement
+from dualdash.models import ALL_MODELS
+from dualdash.org.models import Person, Team
 from dualdash.testing import make_app
 
 FIRST = "0001_organization"

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from playhouse.shortcuts import model_to_dict
 
-from dualdash.models import AuditLog, Person
-from dualdash.people_import import EXAMPLE_CSV
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
+from dualdash.org.people_import import EXAMPLE_CSV
 
 HEADER = "email,name,team,role,level,manager,start_date,active\n"
 

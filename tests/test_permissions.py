@@ -69,7 +69,7 @@ def test_role_is_shown(as_admin, as_manager, as_member):
 # --- the checks behind the access rules, for a viewer other than the signed-in person ----------------
 
 def test_self_reporting_opens_measurement_entry_to_members(app, as_member):
-    from dualdash import org_settings
+    from dualdash.org import settings as org_settings
     assert as_member.get("/measurements/grid").status_code == 403
     assert as_member.get("/measurements/import").status_code == 403
     org_settings.save(org_settings.OrgSettings(self_reporting=True))
@@ -80,8 +80,8 @@ def test_self_reporting_opens_measurement_entry_to_members(app, as_member):
 def test_meeting_checks(app, sample_org):
     import datetime
 
-    from dualdash import access
-    from dualdash.models import ActionItem, AgendaItem, Meeting
+    from dualdash.coaching import access as meeting_access
+    from dualdash.coaching.models import ActionItem, AgendaItem, Meeting
     org = sample_org
     with app.test_request_context():
         meeting = Meeting.create(manager=org.manager, report=org.member, scheduled_for=datetime.datetime(2026, 12, 1))
@@ -89,30 +89,31 @@ def test_meeting_checks(app, sample_org):
         custom = AgendaItem.create(meeting=meeting, kind="custom", title="The manager's", added_by=org.manager)
         action = ActionItem.create(owner=org.member, description="Do it", meeting=meeting)
         # Private notes: leaders write their own, the report never (not even an admin who is the report).
-        assert access.can_write_private_note(meeting, org.manager)
-        assert access.can_write_private_note(meeting, org.director)
-        assert not access.can_write_private_note(meeting, org.member)
-        assert not access.can_write_private_note(meeting, org.peer)
+        assert meeting_access.can_write_private_note(meeting, org.manager)
+        assert meeting_access.can_write_private_note(meeting, org.director)
+        assert not meeting_access.can_write_private_note(meeting, org.member)
+        assert not meeting_access.can_write_private_note(meeting, org.peer)
         admin_report = Meeting.create(manager=org.director, report=org.admin, scheduled_for=meeting.scheduled_for)
-        assert not access.can_write_private_note(admin_report, org.admin)
+        assert not meeting_access.can_write_private_note(admin_report, org.admin)
         # The report adds and removes their own talking points while the 1:1 is planned, nothing else.
-        assert access.can_add_to_agenda(meeting, org.member) and not access.can_add_to_agenda(meeting, org.peer)
-        assert access.can_remove_agenda_item(meeting, point, org.member)
-        assert not access.can_remove_agenda_item(meeting, custom, org.member)
-        assert access.can_remove_agenda_item(meeting, custom, org.manager)
+        assert meeting_access.can_add_to_agenda(meeting, org.member)
+        assert not meeting_access.can_add_to_agenda(meeting, org.peer)
+        assert meeting_access.can_remove_agenda_item(meeting, point, org.member)
+        assert not meeting_access.can_remove_agenda_item(meeting, custom, org.member)
+        assert meeting_access.can_remove_agenda_item(meeting, custom, org.manager)
         meeting.status = "held"
-        assert not access.can_add_to_agenda(meeting, org.member)
-        assert not access.can_remove_agenda_item(meeting, point, org.member)
-        assert access.can_add_to_agenda(meeting, org.manager)
+        assert not meeting_access.can_add_to_agenda(meeting, org.member)
+        assert not meeting_access.can_remove_agenda_item(meeting, point, org.member)
+        assert meeting_access.can_add_to_agenda(meeting, org.manager)
         # Action items: the owner and anyone above them.
         for who in (org.member, org.manager, org.director, org.admin):
-            assert access.can_update_action_item(action, who), who
+            assert meeting_access.can_update_action_item(action, who), who
         for who in (org.member2, org.peer):
-            assert not access.can_update_action_item(action, who), who
+            assert not meeting_access.can_update_action_item(action, who), who
 
 
 def test_people_and_team_checks(app, sample_org):
-    from dualdash import access
+    from dualdash.org import access
     org = sample_org
     with app.test_request_context():
         assert access.can_assess_person(org.member, org.member)      # a self-rating
@@ -133,8 +134,8 @@ def test_people_and_team_checks(app, sample_org):
 
 
 def test_the_older_admin_required_name_declares_the_admin_rule():
-    from dualdash.access import admin_required
-    from dualdash.access_rules import declaration_of
+    from dualdash.org.access import admin_required
+    from dualdash.shared.access import declaration_of
 
     def page():
         return "admins"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import dualdash
-from dualdash import hookspecs
+from dualdash.plugins import hookspecs
 from dualdash.testing import make_app
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
@@ -107,7 +107,7 @@ def test_every_python_example_in_the_guide_is_valid_python():
 
 
 def test_the_guide_names_the_built_in_plugins():
-    from dualdash.plugins import BUILTIN_PLUGINS
+    from dualdash.plugins.manager import BUILTIN_PLUGINS
     for name in BUILTIN_PLUGINS:
         assert f"`{name}`" in guide()
 
@@ -216,15 +216,15 @@ def test_a_hook_implementation_may_take_fewer_parameters_than_its_spec(app, tmp_
         "@hookimpl\ndef dualdash_worksheet_sections(person):\n    return [('For ' + person.name)]\n")
     lazy = make_app(tmp_path / "lazy-app", app.config["DATABASE_URL"], PLUGINS_DIR=str(folder))
     with lazy.test_request_context():
-        from dualdash.plugins import current
+        from dualdash.plugins.manager import current
         results = current().call_each("dualdash_worksheet_sections", meeting=None,
                                       person=dualdash.PersonInfo(1, "Ann", "ann@example.com"))
     assert results == [("lazy", ["For Ann"])]
 
 
 def test_the_default_plugins_folder_may_be_missing_a_named_one_may_not(app, tmp_path, monkeypatch):
-    from dualdash import plugins
-    from dualdash.plugins import PluginsFailed
+    from dualdash.plugins import manager as plugins
+    from dualdash.plugins.manager import PluginsFailed
     monkeypatch.setattr(plugins, "default_plugins_dir", lambda app: tmp_path / "nowhere")
     assert make_app(tmp_path / "a", app.config["DATABASE_URL"], PLUGINS_DIR=None)
     with pytest.raises(PluginsFailed, match="the plugins folder does not exist"):

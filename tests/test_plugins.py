@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from dualdash import create_app
 from dualdash.cli import main
 from dualdash.db import get_db
-from dualdash.models import KPI
-from dualdash.plugins import PluginsFailed
+from dualdash.kpis.models import KPI
+from dualdash.plugins.manager import PluginsFailed
 from dualdash.testing import TEST_CONFIG
 
 GOOD_PLUGIN = '''
@@ -286,7 +286,7 @@ def test_start_up_leaves_no_database_connection_open(tmp_path):
 
 
 def test_the_default_plugins_folder_is_optional_but_a_configured_one_is_not(tmp_path, monkeypatch):
-    import dualdash.plugins as plugins_module
+    import dualdash.plugins.manager as plugins_module
     monkeypatch.setattr(plugins_module, "default_plugins_dir", lambda app: tmp_path / "absent")
     assert not framework(build(tmp_path, PLUGINS_DIR=None)).errors
     with pytest.raises(PluginsFailed) as failed:

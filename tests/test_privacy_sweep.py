@@ -6,8 +6,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from dualdash.api import issue_token
-from dualdash.models import AgendaItem, AuditLog, Meeting, PrivateNote
+from dualdash.coaching.models import AgendaItem, Meeting, PrivateNote
+from dualdash.org.audit import AuditLog
+from dualdash.web.tokens import issue_token
 
 SECRET = "Private-marker-7Q2"
 FORMATS = ({}, {"format": "csv"}, {"format": "pdf"}, {"private": "1"}, {"private": "1", "format": "pdf"})
@@ -76,7 +77,7 @@ def test_a_peer_manager_cannot_open_the_meeting(app, sample_org, meeting):
 
 
 def test_private_notes_stay_with_their_author_when_the_report_changes_manager(app, sample_org, meeting):
-    from dualdash.models import Person
+    from dualdash.org.models import Person
     from dualdash.testing import login
     Person.update(manager=sample_org.peer).where(Person.id == sample_org.member.id).execute()
     new_manager = login(app.test_client(), sample_org.peer)

@@ -5,9 +5,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dualdash import org_settings
-from dualdash.api import hash_token
-from dualdash.models import KPI, ApiToken, Benchmark, Measurement, Person
+from dualdash.kpis.models import KPI, Benchmark, Measurement
+from dualdash.org import settings as org_settings
+from dualdash.org.models import Person
+from dualdash.web.models import ApiToken
+from dualdash.web.tokens import hash_token
 
 D = datetime.date
 W46, W47 = D(2026, 11, 9), D(2026, 11, 16)

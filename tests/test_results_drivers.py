@@ -6,8 +6,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dualdash import access, periods, results_drivers
-from dualdash.models import DriverRating, Measurement, Person, Team
+from dualdash.coaching import results_drivers
+from dualdash.coaching.models import DriverRating
+from dualdash.kpis import periods
+from dualdash.kpis.models import Measurement
+from dualdash.org import access
+from dualdash.org.models import Person, Team
 
 D = datetime.date
 W46, W47 = D(2026, 11, 9), D(2026, 11, 16)
@@ -113,7 +117,7 @@ def test_placements_are_computed_from_ratings(app, ratings):
 
 
 def _settings():
-    from dualdash import org_settings
+    from dualdash.org import settings as org_settings
     return org_settings.get()
 
 

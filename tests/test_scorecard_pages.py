@@ -6,11 +6,11 @@ import io
 import re
 
 import pytest
-
 from html_checks import assert_valid_html
 
-from dualdash import periods
-from dualdash.models import JobRole, Measurement, Person, Team
+from dualdash.kpis import periods
+from dualdash.kpis.models import Measurement
+from dualdash.org.models import JobRole, Person, Team
 
 D = datetime.date
 W46, W47 = D(2025, 11, 10), D(2025, 11, 17)

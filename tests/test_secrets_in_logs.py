@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from dualdash.models import ApiToken, AuditLog, Person
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
 from dualdash.testing import PASSWORD, login
+from dualdash.web.models import ApiToken
 
 NEW_PASSWORD = "Changed-Secret-Pw-42"
 WRONG_PASSWORD = "Wrong-Secret-Pw-17"

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from dualdash import security_headers
-from dualdash.api import issue_token
-from dualdash.demo import DEMO_PASSWORD
-from dualdash.models import (KPI, ActionItem, AgendaItem, ApiToken, JobRole, Level, Meeting, Person, RoleSkill,
-                             ScorecardKPI, Team)
+from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, RoleSkill
+from dualdash.demo.organization import DEMO_PASSWORD
+from dualdash.kpis.models import KPI, ScorecardKPI
+from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.testing import login
+from dualdash.web import security_headers
+from dualdash.web.models import ApiToken
+from dualdash.web.tokens import issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -53,7 +55,7 @@ def test_every_kind_of_response_carries_the_headers(client, as_admin, sample_org
 
 
 def test_a_failing_page_carries_them_too(app, as_admin, monkeypatch):
-    from dualdash.views import home
+    from dualdash.web.views import home
     monkeypatch.setattr(home, "render_template", lambda *a, **k: 1 / 0)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = as_admin.get("/")
@@ -85,7 +87,7 @@ INLINE = re.compile(r"""\sstyle\s*=|<\s*style[\s>]|<\s*script[\s>]|\son[a-z]+\s*
 def source_files():
     yield from sorted((ROOT / "templates").rglob("*.html"))
     yield from sorted((ROOT / "dualdash" / "charts").glob("*.py"))
-    yield ROOT / "dualdash" / "worksheets.py"
+    yield ROOT / "dualdash" / "coaching" / "worksheets.py"
 
 
 def test_no_template_or_chart_has_inline_style_or_script():

@@ -4,7 +4,9 @@ import datetime
 import pytest
 from html_checks import assert_valid_html
 
-from dualdash.models import AuditLog, JobRole, Level, Person, RoleSkill, SkillAssessment, SkillExpectation, Team
+from dualdash.coaching.models import RoleSkill, SkillAssessment, SkillExpectation
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.testing import login
 
 TODAY = datetime.date.today()

@@ -3,8 +3,10 @@ import json
 import re
 from html.parser import HTMLParser
 
-from dualdash.api import hash_token, issue_token
-from dualdash.models import ApiToken, AuditLog, Person
+from dualdash.org.audit import AuditLog
+from dualdash.org.models import Person
+from dualdash.web.models import ApiToken
+from dualdash.web.tokens import hash_token, issue_token
 
 TOKEN = re.compile(r"dd_\d+_[A-Za-z0-9_-]{40,}")
 SCORECARD = "/api/v1/people/member@example.com/scorecard"

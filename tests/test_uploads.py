@@ -5,9 +5,10 @@ import io
 
 import pytest
 
-from dualdash.api import issue_token
-from dualdash.models import Measurement, Person
-from dualdash.uploads import binary_problem, size_in_words
+from dualdash.kpis.models import Measurement
+from dualdash.org.models import Person
+from dualdash.shared.uploads import binary_problem, size_in_words
+from dualdash.web.tokens import issue_token
 
 PEOPLE_CSV = b"email,name\nnew.person@example.com,New Person\n"
 MEASUREMENTS_CSV = b"person,kpi,period,value\nmember@example.com,calls,2026-W47,12\n"

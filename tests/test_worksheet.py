@@ -12,19 +12,12 @@ from html_checks import assert_valid_html
 from markupsafe import Markup
 from pypdf import PdfReader
 
-from dualdash import WorksheetSection, agenda, hookimpl, org_settings, scorecards
-from dualdash.models import (
-    KPI,
-    ActionItem,
-    AgendaItem,
-    Benchmark,
-    DriverRating,
-    Measurement,
-    Meeting,
-    PrivateNote,
-    Scorecard,
-    ScorecardKPI,
-)
+from dualdash import WorksheetSection, hookimpl
+from dualdash.coaching import agenda
+from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting, PrivateNote
+from dualdash.kpis import scorecards
+from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
+from dualdash.org import settings as org_settings
 
 MEETING_AT = datetime.datetime(2026, 11, 19, 10, 0)
 TODAY = datetime.date(2026, 11, 18)
@@ -227,7 +220,7 @@ def test_a_fixed_number_of_queries(app, as_manager, sample_org, meeting, count_q
 
 
 def test_the_pdf_fetches_nothing_but_the_apps_static_files(app):
-    from dualdash import pdf
+    from dualdash.coaching import pdf
     with app.test_request_context():
         fetcher = pdf.static_fetcher(app.static_folder, app.static_url_path, "http://localhost/")
         css = fetcher("http://localhost/static/worksheet.css")

@@ -3,47 +3,16 @@
 Each area's endpoints live in their own module of this package and register on :data:`bp`; each
 declares its access rule with ``@allow(…)`` like every page (:mod:`dualdash.access_rules`), and
 the gate signs the request in from its token before the rule is applied."""
-import hashlib
-import secrets
-
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
-from ..db import database
-from ..models import ApiToken, Person, utcnow
+from dualdash.db import utcnow
+from dualdash.org.models import Person
+from dualdash.shared.access import sign_in_with
+from dualdash.web.models import ApiToken
+from dualdash.web.tokens import hash_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-TOKEN_PREFIX = "dd_"
-
-
-def new_token():
-    """A fresh token (shown to its owner once) and the hash that is stored."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token):
-    """Tokens are long and random, so a plain SHA-256 is enough (no salt or slow hash needed)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(person, name):
-    """Create a token for ``person``: ``(ApiToken row, token)``. Show the token once; only its hash
-    is kept.
-
-    The token starts with its row's id (``dd_42_…``) so that lists can name it by a prefix the
-    owner recognizes without anything secret being stored."""
-    with database.atomic():
-        row = ApiToken.create(person=person, name=name, token_hash=new_token()[1])
-        token = f"{TOKEN_PREFIX}{row.id}_{secrets.token_urlsafe(32)}"
-        row.token_hash = hash_token(token)
-        row.save(only=[ApiToken.token_hash])
-    return row, token
-
-
-def token_label(row):
-    """The public start of a token made by :func:`issue_token`, e.g. ``dd_42_…``."""
-    return f"{TOKEN_PREFIX}{row.id}_…"
 
 
 def error(status, message, headers=None, **extra):
@@ -61,7 +30,7 @@ def unauthorized(message):
 def authenticate():
     """The owner of the request's bearer token, as ``(person, None)``; ``(None, why not)`` when the
     token is missing, unknown, revoked or its owner deactivated. Called for every API endpoint by the
-    access gate (:mod:`dualdash.access_rules`), which then applies the endpoint's rule to this person."""
+    access gate (:mod:`dualdash.web.gate`), which then applies the endpoint's rule to this person."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -96,11 +65,21 @@ def _json_failure(exc):
     return error(500, "The server failed to answer this request; nothing was changed by it.")
 
 
+def _sign_in():
+    """The gate's way into the API: the bearer token alone, never the session cookie."""
+    person, problem = authenticate()
+    if person is None:
+        return None, unauthorized(problem)
+    g.api_person = person
+    return person, None
+
+
 def init_app(app, csrf):
     """Register the API (its endpoints come from the modules below) without CSRF: tokens, not cookies."""
-    from . import endpoints  # noqa: F401 (registers the routes)
+    from dualdash.api import endpoints  # noqa: F401 (registers the routes)
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    sign_in_with(app, bp.name, _sign_in)
 
     @app.before_request
     def _api_routing_error():

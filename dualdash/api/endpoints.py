@@ -1,2 +1,2 @@
 """Imports every module of endpoints so that their routes register on the API blueprint."""
-from . import measurements, openapi, rank_stacks, scorecards  # noqa: F401
+from dualdash.api import measurements, openapi, rank_stacks, scorecards  # noqa: F401

@@ -5,10 +5,11 @@ from dataclasses import asdict
 
 from flask import g, jsonify, request
 
-from .. import audit, measurements
-from ..access_rules import allow
-from ..db import database
-from . import bp, error
+from dualdash.api import bp, error
+from dualdash.db import database
+from dualdash.kpis import measurements
+from dualdash.org import audit
+from dualdash.shared.access import allow
 
 #: Most items one request may carry; a larger load is split into several requests.
 MAX_ITEMS = 10_000

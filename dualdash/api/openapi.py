@@ -3,10 +3,10 @@
 Kept by hand beside the endpoints; a test checks that every route under /api/v1 is described."""
 from flask import jsonify
 
-from ..access_rules import allow
-from . import bp
-from .measurements import MAX_ITEMS
-from .scorecards import DEFAULT_HISTORY, MAX_HISTORY
+from dualdash.api import bp
+from dualdash.api.measurements import MAX_ITEMS
+from dualdash.api.scorecards import DEFAULT_HISTORY, MAX_HISTORY
+from dualdash.shared.access import allow
 
 
 def _ref(name):

@@ -3,9 +3,10 @@ visibility rules (see :mod:`dualdash.rank_stacks`): a row the caller may not kno
 (``id`` and ``name`` null), and a group hidden from a member has ``"hidden": true`` and no figures."""
 from flask import g, jsonify, request
 
-from .. import org_settings, periods, rank_stacks
-from ..access_rules import allow
-from . import bp, error
+from dualdash.api import bp, error
+from dualdash.kpis import periods, rank_stacks
+from dualdash.org import settings as org_settings
+from dualdash.shared.access import allow
 
 
 @bp.route("/rank-stacks/<kpi_key>")

@@ -4,9 +4,10 @@ import datetime
 
 from flask import g, jsonify, request
 
-from .. import org_settings, periods, scorecards
-from ..access_rules import allow
-from . import bp, error
+from dualdash.api import bp, error
+from dualdash.kpis import periods, scorecards
+from dualdash.org import settings as org_settings
+from dualdash.shared.access import allow
 
 DEFAULT_CADENCE = "weekly"
 DEFAULT_HISTORY = 13

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Optional
 
-from .memory import peak_rss_since, start_peak_rss
-from .pages import BenchError
+from dualdash.bench.memory import peak_rss_since, start_peak_rss
+from dualdash.bench.pages import BenchError
 
 
 @dataclass
@@ -66,7 +66,7 @@ def remove_before(db, day):
 def measure_import(app, subjects, rows, folder, config):
     """Import ``rows`` generated values into the app's database in a child process; an
     :class:`ImportResult`. ``config`` is the app configuration the child builds its app from."""
-    from ..db import get_db
+    from dualdash.db import get_db
     db = get_db(app)
     path = Path(folder) / f"bench-import-{rows}.csv"
     try:
@@ -75,7 +75,8 @@ def measure_import(app, subjects, rows, folder, config):
             write_csv(path, db, rows, subjects.first_week)
         context = multiprocessing.get_context("spawn")
         answers = context.Queue()
-        child = context.Process(target=_import_in_child, args=(config, str(path), answers))
+        factory = app.extensions["dualdash.create_app"]
+        child = context.Process(target=_import_in_child, args=(factory, config, str(path), answers))
         child.start()
         answer = answers.get()
         child.join()
@@ -88,12 +89,12 @@ def measure_import(app, subjects, rows, folder, config):
     return ImportResult(**answer)
 
 
-def _import_in_child(config, path, answers):
-    """The child process: build the app, import the file, send back what happened."""
+def _import_in_child(create_app, config, path, answers):
+    """The child process: build the app with the factory it is given, import the file, send back what
+    happened."""
     try:
-        from .. import create_app
-        from ..db import get_db
-        from ..measurement_import import import_measurements
+        from dualdash.db import get_db
+        from dualdash.kpis.measurement_import import import_measurements
         app = create_app(config)
         db = get_db(app)
         actor = SimpleNamespace(id=None, is_admin=True)

@@ -16,7 +16,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from .pages import PAGES, BenchError
+
+from dualdash.bench.pages import PAGES, BenchError
 
 #: The pages the load cycles through (the signed-in redirect only measures the fixed cost).
 LOAD_PAGES = [page for page in PAGES if page.status == 200]

@@ -10,8 +10,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .. import org_settings, periods
-from . import floors
+from dualdash.bench import floors
+from dualdash.kpis import periods
+from dualdash.org import settings as org_settings
 
 #: The size of team the team pages are measured on.
 TEAM_SIZE = 50
@@ -118,7 +119,7 @@ def find_subjects(db):
         found = rows(sql, params)
         return found[0] if found else None
 
-    from ..demo import DEMO_PASSWORD, SIGN_INS
+    from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS
     emails = dict(SIGN_INS)
     ids = {}
     for who, email in emails.items():

@@ -3,7 +3,7 @@ import os
 import platform
 import sqlite3
 
-from .runner import MEMORY_LIMIT_MB
+from dualdash.bench.runner import MEMORY_LIMIT_MB
 
 #: The import must write at least this many rows per second.
 IMPORT_TARGET = 50_000

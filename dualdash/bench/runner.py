@@ -14,8 +14,8 @@ import tracemalloc
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..db import get_db
-from .pages import TOKEN_NAME, BenchError
+from dualdash.bench.pages import TOKEN_NAME, BenchError
+from dualdash.db import get_db
 
 MB = 1024 * 1024
 
@@ -142,8 +142,9 @@ def sign_in(app, email, password):
 
 def issue_token(app, person_id):
     """A fresh API token for ``person_id`` (the benchmark's previous ones are deleted first)."""
-    from ..api import issue_token as issue
-    from ..models import ApiToken, Person
+    from dualdash.org.models import Person
+    from dualdash.web.models import ApiToken
+    from dualdash.web.tokens import issue_token as issue
     db = get_db(app)
     with app.app_context(), db.connection_context():
         ApiToken.delete().where((ApiToken.person == person_id) & (ApiToken.name == TOKEN_NAME)).execute()

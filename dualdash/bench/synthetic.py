@@ -13,8 +13,8 @@ import json
 import time
 from pathlib import Path
 
-from ..db import get_db, is_empty, schema_status, upgrade
-from .pages import BenchError
+from dualdash.bench.pages import BenchError
+from dualdash.db import get_db, is_empty, schema_status, upgrade
 
 MARK = "benchmark.organization"
 
@@ -42,9 +42,13 @@ def _matches(mark, people, weeks, seed):
     return bool(mark) and (mark.get("people"), mark.get("weeks"), mark.get("seed")) == (people, weeks, seed)
 
 
-def prepare(base_config, people, weeks, seed, database_url=None, echo=print):
-    """Make sure the synthetic organization exists; returns ``(app, config, built_seconds or None)``."""
-    from .. import create_app
+def prepare(base_config, people, weeks, seed, database_url=None, echo=print, create_app=None):
+    """Make sure the synthetic organization exists; returns ``(app, config, built_seconds or None)``.
+
+    ``create_app`` is the app factory (``app.extensions["dualdash.create_app"]``; by default the one of
+    the current app), so that the benchmark needs no import of the composition root."""
+    from flask import current_app
+    create_app = create_app or current_app.extensions["dualdash.create_app"]
     if database_url:
         config = app_config(base_config, database_url)
         app = create_app(config)
@@ -107,7 +111,7 @@ def _upgrade_own(app, pending, echo):
 
 def _build(app, people, weeks, seed, echo):
     """Migrate and fill the app's empty database; returns the seconds it took."""
-    from ..demo_scale import build_synthetic
+    from dualdash.demo.scale import build_synthetic
     db = get_db(app)
     echo(f"Building a synthetic organization of {people} people over {weeks} weeks (seed {seed})…")
     started = time.perf_counter()

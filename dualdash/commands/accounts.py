@@ -4,10 +4,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..audit import record, snapshot
-from ..db import ensure_schema, get_db
-from ..models import Person
-from ..passwords import hash_password, length_problem
+from dualdash.db import ensure_schema, get_db
+from dualdash.org.audit import record, snapshot
+from dualdash.org.models import Person
+from dualdash.org.passwords import hash_password, length_problem
 
 
 @click.command("create-user")

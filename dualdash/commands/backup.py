@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import backup
+from dualdash.data import backup
 
 
 @click.command("backup")

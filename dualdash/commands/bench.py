@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..db import get_db
+from dualdash.db import get_db
 
 #: The pages ``--page`` may name (dualdash.bench.pages.PAGES; the benchmark is imported only when run).
 PAGE_KEYS = ["person_scorecard", "team_scorecard", "subtree_scorecard", "rank_stack", "rank_stack_team",
@@ -50,11 +50,11 @@ def bench_command(people, weeks, seed, database_url, requests_, import_rows, onl
 
     With --load, the running servers named are loaded instead (see docs/performance.md); the
     command fails when any response is not a 200."""
-    from ..bench import report, synthetic
-    from ..bench.floors import Raw
-    from ..bench.import_rate import measure_import
-    from ..bench.pages import PAGES, BenchError, find_subjects
-    from ..bench.runner import issue_token, measure_pages
+    from dualdash.bench import report, synthetic
+    from dualdash.bench.floors import Raw
+    from dualdash.bench.import_rate import measure_import
+    from dualdash.bench.pages import PAGES, BenchError, find_subjects
+    from dualdash.bench.runner import issue_token, measure_pages
 
     def echo(message):
         click.echo(message, err=True)
@@ -103,7 +103,7 @@ def bench_command(people, weeks, seed, database_url, requests_, import_rows, onl
 
 def _load(servers, subjects, duration, connections, as_json):
     """``--load``: every server under wrk at once; fails when any request failed."""
-    from ..bench import load
+    from dualdash.bench import load
     click.echo(f"Loading {', '.join(servers)} for {duration} s…", err=True)
     results = load.run(servers, subjects, duration=duration, connections=connections)
     if as_json:

@@ -4,9 +4,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..data_export import MANIFEST, ExportError, export_all
-from ..data_import import DataImportError, import_all
-from ..db import get_db
+from dualdash.data.export import MANIFEST, ExportError, export_all
+from dualdash.data.import_all import DataImportError, import_all
+from dualdash.db import get_db
 
 
 @click.command("export")

@@ -3,10 +3,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..db import ensure_schema, get_db
-from ..demo import build_demo, format_sign_ins
-from ..demo_scale import DEFAULT_WEEKS, build_synthetic, format_summary
-from ..models import Person
+from dualdash.db import ensure_schema, get_db
+from dualdash.demo.organization import build_demo, format_sign_ins
+from dualdash.demo.scale import DEFAULT_WEEKS, build_synthetic, format_summary
+from dualdash.org.models import Person
 
 
 def fill_demo(app, people=None, weeks=DEFAULT_WEEKS, seed=7, progress=None):

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import click
 from flask.cli import with_appcontext
 
-from .. import measurement_import
-from ..db import get_db
-from ..people_import import PeopleImportError, import_people
+from dualdash.db import get_db
+from dualdash.kpis import measurement_import
+from dualdash.org.people_import import PeopleImportError, import_people
 
 #: Files with more lines than this show progress bars (on stderr, so the report stays clean).
 PROGRESS_LINES = 10_000

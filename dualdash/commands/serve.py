@@ -3,10 +3,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..db import ensure_schema, get_db
-from ..demo import DEMO_PASSWORD, SIGN_INS, format_sign_ins
-from ..models import Person
-from .demo import fill_demo
+from dualdash.commands.demo import fill_demo
+from dualdash.db import ensure_schema, get_db
+from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS, format_sign_ins
+from dualdash.org.models import Person
 
 
 @click.command("serve")
@@ -47,9 +47,9 @@ def serve_command(demo, host, port, threads, plugins_dir):
 
 def _with_plugins_dir(app, plugins_dir):
     """The app rebuilt with another plugins folder (the CLI built the first one before options were read)."""
-    from .. import create_app
-    from ..plugins import PluginsFailed
+    from dualdash.plugins.manager import PluginsFailed
     try:
-        return create_app({**app.extensions["dualdash.test_config"], "PLUGINS_DIR": plugins_dir})
+        return app.extensions["dualdash.create_app"]({**app.extensions["dualdash.test_config"],
+                                                      "PLUGINS_DIR": plugins_dir})
     except PluginsFailed as exc:
         raise click.ClickException(str(exc)) from None

@@ -2,11 +2,11 @@
 import click
 from flask.cli import with_appcontext
 
-from ..api import issue_token
-from ..audit import record, snapshot
-from ..db import get_db
-from ..forms.tokens import NAME_MAX
-from ..models import Person
+from dualdash.db import get_db
+from dualdash.org.audit import record, snapshot
+from dualdash.org.models import Person
+from dualdash.web.forms.tokens import NAME_MAX
+from dualdash.web.tokens import issue_token
 
 DEFAULT_NAME = "Command line"
 

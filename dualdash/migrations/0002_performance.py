@@ -4,6 +4,7 @@ API tokens and settings.
 Models here are frozen copies: they must not follow later changes to dualdash.models.
 """
 from peewee import *  # noqa: F403 (the frozen models use most field types)
+
 # ruff: noqa: F405
 
 

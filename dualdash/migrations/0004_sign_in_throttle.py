@@ -3,6 +3,7 @@
 Models here are frozen copies: they must not follow later changes to dualdash.models.
 """
 from peewee import *  # noqa: F403 (the frozen models use most field types)
+
 # ruff: noqa: F405
 
 

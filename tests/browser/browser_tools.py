@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dualdash.demo import DEMO_PASSWORD, SIGN_INS
+from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / "node_modules"

@@ -23,7 +23,7 @@ import pytest
 from browser_tools import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROLES, csrf_token, require_tools, sign_in
 
 from dualdash.db import bind, get_db, upgrade
-from dualdash.demo import DEMO_PASSWORD, SIGN_INS, build_demo
+from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS, build_demo
 from dualdash.testing import make_app
 
 #: How long a browser action or navigation may take before the test fails, in milliseconds.
@@ -38,8 +38,10 @@ SERVER_START_SECONDS = 60
 
 def _prepare_demo():
     """Fill the demo and what some pages need to show their full state; returns the ids the tests use."""
-    from dualdash import agenda
-    from dualdash.models import KPI, AgendaItem, Benchmark, Meeting, Person, RoleSkill, ScorecardKPI
+    from dualdash.coaching import agenda
+    from dualdash.coaching.models import AgendaItem, Meeting, RoleSkill
+    from dualdash.kpis.models import KPI, Benchmark, ScorecardKPI
+    from dualdash.org.models import Person
 
     result = build_demo()
     people = {role: Person.get(Person.email == email) for role, email in result.sign_ins.items()}

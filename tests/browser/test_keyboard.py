@@ -4,7 +4,7 @@ import re
 
 from browser_tools import REPO, SIGN_INS
 
-from dualdash.demo import DEMO_PASSWORD
+from dualdash.demo.organization import DEMO_PASSWORD
 
 #: Tab presses allowed to reach a control; a page needing more is a page nobody can use by keyboard.
 TAB_LIMIT = 300

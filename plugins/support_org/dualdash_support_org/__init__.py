@@ -15,8 +15,18 @@ import math
 from flask import current_app, has_app_context
 from markupsafe import Markup
 
-from dualdash import (Band, BandRule, CoachingQuestion, Driver, KPIDefinition, Situation, Skill,
-                      SkillFramework, WorksheetSection, hookimpl)
+from dualdash import (
+    Band,
+    BandRule,
+    CoachingQuestion,
+    Driver,
+    KPIDefinition,
+    Situation,
+    Skill,
+    SkillFramework,
+    WorksheetSection,
+    hookimpl,
+)
 
 __version__ = "0.1.0"
 

@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import dualdash_support_org as support
 import pytest
 
-import dualdash_support_org as support
 from dualdash import Band, BenchmarkInfo, KPIInfo, PersonInfo, WorksheetSection
-from dualdash.plugins import PluginsFailed, current
+from dualdash.plugins.manager import PluginsFailed, current
 from dualdash.testing import make_app
 
 # Requested here rather than in conftest.py: see conftest.py. A no-op when already loaded.

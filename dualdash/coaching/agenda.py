@@ -1,0 +1,161 @@
+"""The self-building 1:1 agenda: what to talk about, each item linked to its source, and the coaching
+questions for each item's situation (always from the coaching-question hook).
+
+An item's ``source`` says where it came from: ``kpi:<key>:<situation>``, ``driver:<key>``,
+``skill:<key>``, ``action:<id>``, ``opening``, ``closing``; talking points and items added by hand
+have none."""
+import datetime
+from dataclasses import dataclass
+
+from dualdash.coaching import skills
+from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting
+from dualdash.db import utcnow
+from dualdash.kpis import periods, scorecards
+from dualdash.org import audit
+from dualdash.org import settings as org_settings
+from dualdash.plugins import manager as plugins
+from dualdash.plugins.types import Band, Situation
+
+#: A driver not rated for this long is due for discussion.
+DRIVER_DUE_AFTER = datetime.timedelta(days=28)
+KINDS = ("opening", "kpi", "driver", "skill", "action_item", "talking_point", "custom", "closing")
+SITUATION_OF = {"exceeds": Situation.KPI_EXCEEDS, "meets": Situation.KPI_MEETS, "fails": Situation.KPI_FAILS,
+                "trending_up": Situation.KPI_TRENDING_UP, "trending_down": Situation.KPI_TRENDING_DOWN}
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """An agenda item the builder proposes (not stored yet)."""
+
+    kind: str
+    title: str
+    source: str = None
+
+
+def review_period(day):
+    """The week a 1:1 on ``day`` looks back on: the one holding the day before, so a Monday 1:1 reviews
+    last week (complete) and a Friday one this week so far."""
+    settings = org_settings.get()
+    return periods.containing(day - datetime.timedelta(days=1), "weekly", settings.week_start,
+                              settings.fiscal_year_start_month)
+
+
+def last_held_before(meeting):
+    """The pair's previous held 1:1, or None."""
+    return (Meeting.select()
+            .where((Meeting.report == meeting.report_id) & (Meeting.status == "held")
+                   & (Meeting.scheduled_for < meeting.scheduled_for) & (Meeting.id != meeting.id))
+            .order_by(Meeting.scheduled_for.desc()).first())
+
+
+def propose(meeting, report, today=None):
+    """What the agenda should hold for ``meeting`` with ``report`` (loaded with team, role, level)."""
+    today = today or datetime.date.today()
+    items = [Proposed("opening", "Opening: how are things?", "opening")]
+    items += _kpi_items(meeting, report, today)
+    items += _driver_items(report, today)
+    items += [Proposed("skill", f"Skill to grow: {s.skill.name} ({s.current_label}, expected "
+                       f"{s.expected_label})", f"skill:{s.skill.key}") for s in skills.gaps(report)]
+    for action in (ActionItem.select().where((ActionItem.owner == report.id) & (ActionItem.status == "open"))
+                   .order_by(ActionItem.due_date.is_null(), ActionItem.due_date, ActionItem.id)):
+        due = f" (due {action.due_date.isoformat()})" if action.due_date else ""
+        items.append(Proposed("action_item", f"Follow up: {action.description}{due}", f"action:{action.id}"))
+    items.append(Proposed("closing", "Close: commitments until next time", "closing"))
+    return items
+
+
+def _kpi_items(meeting, report, today):
+    """KPIs that changed band since the last 1:1, are failing, or exceed (to recognise)."""
+    view = review_period(meeting.scheduled_for.date())
+    current = scorecards.build([report], view, history=3, today=today)[0]
+    previous_meeting = last_held_before(meeting)
+    before = {}
+    if previous_meeting is not None:
+        then = review_period(previous_meeting.scheduled_for.date())
+        rows = scorecards.build([report], then, history=1, today=today)[0].rows
+        before = {row.kpi.id: row.current.band for row in rows}
+    found = []
+    for row in current.rows:
+        band, old = row.current.band, before.get(row.kpi.id)
+        if band is None:
+            continue
+        if old is not None and old != band:
+            found.append(Proposed("kpi", f"{row.kpi.name}: now {band.label} (was {old.label})",
+                                  f"kpi:{row.kpi.key}:{band.value}"))
+        elif band == Band.FAILS:
+            found.append(Proposed("kpi", f"{row.kpi.name}: Fails — get curious", f"kpi:{row.kpi.key}:fails"))
+        elif band == Band.EXCEEDS:
+            found.append(Proposed("kpi", f"{row.kpi.name}: Exceeds — recognise it", f"kpi:{row.kpi.key}:exceeds"))
+        elif row.trend == "down":
+            found.append(Proposed("kpi", f"{row.kpi.name}: trending down", f"kpi:{row.kpi.key}:trending_down"))
+    return found
+
+
+def _driver_items(report, today):
+    """Drivers not rated by the manager lately, or whose last rating is in the lower half of the scale."""
+    fw = plugins.current()
+    role = report.role.name if report.role_id else None
+    last = {}
+    for r in (DriverRating.select().where((DriverRating.person == report.id) & (DriverRating.is_self == False))  # noqa: E712
+              .order_by(DriverRating.rated_on, DriverRating.id)):
+        last[r.driver_key] = r
+    found = []
+    for key, driver in fw.drivers.items():
+        if driver.roles and role not in driver.roles:
+            continue
+        rating = last.get(key)
+        values = [p.value for p in driver.scale]
+        middle = (min(values) + max(values)) / 2
+        if rating is None or today - rating.rated_on > DRIVER_DUE_AFTER:
+            found.append(Proposed("driver", f"{driver.name}: due for a rating", f"driver:{key}"))
+        elif rating.score < middle:
+            found.append(Proposed("driver", f"{driver.name}: last rated low ({rating.score})", f"driver:{key}"))
+    return found
+
+
+def prepare(meeting, report, today=None):
+    """Build and store the agenda once (the items stay editable); talking points already added stay,
+    after the built items but before the close. Returns the number of items added."""
+    if meeting.prepared_at is not None:
+        return 0
+    existing = list(AgendaItem.select().where(AgendaItem.meeting == meeting.id).order_by(AgendaItem.position))
+    proposed = propose(meeting, report, today)
+    body, closing = proposed[:-1], proposed[-1:]
+    position = 0
+    for p in body:
+        position += 1
+        AgendaItem.create(meeting=meeting.id, position=position, kind=p.kind, title=p.title, source=p.source)
+    for item in existing:
+        position += 1
+        AgendaItem.update(position=position).where(AgendaItem.id == item.id).execute()
+    for p in closing:
+        position += 1
+        AgendaItem.create(meeting=meeting.id, position=position, kind=p.kind, title=p.title, source=p.source)
+    stamp = utcnow()
+    Meeting.update(prepared_at=stamp).where(Meeting.id == meeting.id).execute()
+    meeting.prepared_at = stamp
+    audit.record("prepare", meeting, {"prepared_at": None},
+                 {"prepared_at": stamp, "agenda_added": [p.title for p in proposed]})
+    return len(proposed)
+
+
+def questions(item):
+    """The coaching questions for an agenda item's situation (a list of CoachingQuestion)."""
+    fw = plugins.current()
+    source = item.source or ""
+    kind, _, rest = source.partition(":")
+    if kind == "kpi":
+        key, _, situation = rest.partition(":")
+        if situation in SITUATION_OF:
+            return fw.questions_for(SITUATION_OF[situation], kpi=key)
+    elif kind == "driver":
+        return fw.questions_for(Situation.DRIVER, driver=rest)
+    elif kind == "skill":
+        return fw.questions_for(Situation.SKILL_GAP, skill=rest)
+    elif kind == "opening":
+        return fw.questions_for(Situation.MEETING_OPEN)
+    elif kind == "closing":
+        return fw.questions_for(Situation.MEETING_CLOSE)
+    elif kind == "action":
+        return [q for q in fw.questions_for(Situation.DRIVER, driver="follow_through") if q.driver]
+    return []

@@ -1,0 +1,1 @@
+"""The forms of the pages of KPIs, scorecards, rank stacks and values."""

@@ -1,0 +1,1 @@
+"""The pages of KPIs, scorecards, rank stacks and values: one blueprint per module."""

@@ -1,0 +1,1 @@
+"""The forms of the pages of people, teams and job roles."""

@@ -1,0 +1,1 @@
+"""The pages of people, teams and job roles: one blueprint per module."""

@@ -1,0 +1,1 @@
+"""The forms of the shell's pages: sign-in, password, tokens, audit filters, settings, dashboard."""

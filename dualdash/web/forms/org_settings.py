@@ -1,0 +1,39 @@
+"""The organization settings form."""
+import calendar
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from dualdash.shared.form_fields import choice
+
+GROUP_MAX = 1000
+WEEKDAYS = [choice(str(i), calendar.day_name[i]) for i in range(7)]   # 0 = Monday, as OrgSettings
+MONTHS = [choice(str(i), calendar.month_name[i]) for i in range(1, 13)]
+
+
+def _int_or_none(value):
+    """A select's value as a number; None (not one of the choices) when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class OrgSettingsForm(FlaskForm):
+    """Every field of :class:`dualdash.org_settings.OrgSettings`, plus the confirmation asked for
+    when a change would leave stored values outside the new weeks, quarters or years."""
+
+    week_start = SelectField("Weeks start on", coerce=_int_or_none, choices=WEEKDAYS,
+                             invalid_choice_message="Choose a day of the week from the list.")
+    fiscal_year_start_month = SelectField("The fiscal year starts in", coerce=_int_or_none, choices=MONTHS,
+                                          invalid_choice_message="Choose a month from the list.")
+    self_reporting = BooleanField("Members may enter their own values (self-reporting)")
+    rank_stacks_name_everyone = BooleanField("Rank stacks show everyone's name to members")
+    min_group_size = IntegerField(
+        "Minimum group size", invalid_value_message=f"Use a whole number from 1 to {GROUP_MAX}.",
+        validators=[InputRequired("Give a minimum group size (1 or more)."),
+                    NumberRange(min=1, max=GROUP_MAX, message=f"Use a whole number from 1 to {GROUP_MAX}.")])
+    admin_sees_private_notes = BooleanField("Admins may read managers' private 1:1 notes")
+    confirm_periods = BooleanField("Change it anyway: I understand that the values stored for the old "
+                                   "periods will not be shown until the setting is changed back")

@@ -1,0 +1,86 @@
+"""Log-in throttling: after too many failed sign-ins for one account, or from one network address,
+further attempts wait until the oldest of those failures leaves the window.
+
+The failures are rows in the database (:class:`~dualdash.models.SignInFailure`), not process memory,
+so every app process behind a load balancer sees the same count. Settings:
+
+- ``SIGN_IN_ACCOUNT_LIMIT`` (5): failures for one email within the window before it must wait;
+- ``SIGN_IN_ADDRESS_LIMIT`` (20): failures from one address within the window (many accounts tried
+  from one machine);
+- ``SIGN_IN_WINDOW_MINUTES`` (15): the window, which is also the longest wait.
+
+A limit of 0 turns that check off. A success clears the account's failures (not the address's).
+"""
+import datetime
+import math
+from dataclasses import dataclass
+
+from flask import current_app
+
+from dualdash.db import utcnow
+from dualdash.web.models import SignInFailure
+
+#: Longest email or address stored (the column is a VARCHAR(255)); longer input is cut.
+MAX_TEXT = 255
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Sign-ins are refused for ``seconds`` more, because of the ``account`` or the ``address``."""
+
+    reason: str
+    seconds: int
+
+    @property
+    def minutes(self):
+        """The wait in whole minutes, rounded up (never 0: "in 0 minutes" would be a lie)."""
+        return max(1, math.ceil(self.seconds / 60))
+
+    def __str__(self):
+        who = "for this account" if self.reason == "account" else "from your network address"
+        unit = "minute" if self.minutes == 1 else "minutes"
+        return f"Too many failed sign-ins {who}. Try again in {self.minutes} {unit}."
+
+
+def _settings():
+    config = current_app.config
+    return (int(config["SIGN_IN_ACCOUNT_LIMIT"]), int(config["SIGN_IN_ADDRESS_LIMIT"]),
+            datetime.timedelta(minutes=float(config["SIGN_IN_WINDOW_MINUTES"])))
+
+
+def wait(email, address):
+    """The :class:`Wait` before ``email`` may try to sign in from ``address`` again, or None.
+
+    When both the account and the address are over their limits, the longer wait is given."""
+    account_limit, address_limit, window = _settings()
+    now = utcnow()
+    waits = []
+    for column, value, limit, reason in ((SignInFailure.email, _cut(email), account_limit, "account"),
+                                         (SignInFailure.address, _cut(address), address_limit, "address")):
+        if limit <= 0 or not value:
+            continue
+        # The limit-th most recent failure in the window: while it is in the window, so are
+        # `limit` failures, and the wait ends when it leaves.
+        row = (SignInFailure.select(SignInFailure.at)
+               .where((column == value) & (SignInFailure.at > now - window))
+               .order_by(SignInFailure.at.desc()).offset(limit - 1).limit(1).first())
+        if row is not None:
+            waits.append(Wait(reason, math.ceil((row.at + window - now).total_seconds())))
+    return max(waits, key=lambda w: w.seconds, default=None)
+
+
+def record_failure(email, address):
+    """Note a failed sign-in, and delete failures too old to count any more."""
+    now = utcnow()
+    window = _settings()[2]
+    SignInFailure.delete().where(SignInFailure.at <= now - window).execute()
+    SignInFailure.create(at=now, email=_cut(email), address=_cut(address))
+
+
+def clear(email):
+    """Forget the failed sign-ins of ``email`` (after it signed in with the right password)."""
+    SignInFailure.delete().where(SignInFailure.email == _cut(email)).execute()
+
+
+def _cut(text):
+    return (text or "")[:MAX_TEXT]
