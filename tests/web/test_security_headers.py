@@ -15,7 +15,7 @@ from dualdash.web import security_headers
 from dualdash.web.models import ApiToken
 from dualdash.web.tokens import issue_token
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 

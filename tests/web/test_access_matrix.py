@@ -435,7 +435,7 @@ def test_a_plugin_page_without_a_rule_stops_the_app_naming_the_plugin(walk, tmp_
 
 
 def _guide_section(heading):
-    guide = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
     return guide.split(f"### {heading}\n", 1)[1].split("\n### ", 1)[0]
 
 

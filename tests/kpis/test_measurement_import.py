@@ -198,7 +198,7 @@ def test_people_import_still_works(runner, tmp_path, sample_org):
 
 
 def test_the_example_file(run_import, sample_org):
-    docs = Path(__file__).parent.parent / "docs" / "measurements-example.csv"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "measurements-example.csv"
     assert docs.read_text(encoding="utf-8") == EXAMPLE_CSV
     # With the demo's KPI keys, the example imports for the sample organization's member.
     for key in ("calls_made", "revenue", "deals_closed"):

@@ -230,7 +230,7 @@ def test_line_numbers_count_multi_line_cells(run_import, sample_org):
 
 
 def test_docs_example_is_the_documented_one_and_imports(run_import, sample_org):
-    docs = Path(__file__).resolve().parent.parent / "docs" / "people-example.csv"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "people-example.csv"
     assert docs.read_text(encoding="utf-8") == EXAMPLE_CSV
     result = run_import(docs.read_bytes())
     assert result.exit_code == 0, result.output

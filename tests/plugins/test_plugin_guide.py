@@ -14,7 +14,7 @@ import dualdash
 from dualdash.plugins import hookspecs
 from dualdash.testing import make_app
 
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("dualdash_"))
 
 
