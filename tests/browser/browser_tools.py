@@ -2,6 +2,7 @@
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,33 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ROLES = ("admin", "manager", "member")
 
 
+#: How long installing the checkers from the committed lock may take, in seconds.
+NPM_CI_SECONDS = 300
+_npm_ci_tried = []
+
+
+def install_checkers():
+    """Install axe-core and vnu-jar from package-lock.json (``npm ci``) when they are missing and npm is
+    there, once per test run, so that the README's test command runs these checks on a fresh machine.
+
+    No install scripts: vnu-jar's would download a Java runtime; the machine's Java is used. Returns why
+    it failed, or None."""
+    if (AXE_SCRIPT.is_file() and VNU_JAR.is_file()) or not shutil.which("npm"):
+        return None
+    if not _npm_ci_tried:
+        command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+        try:
+            done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=NPM_CI_SECONDS)
+            _npm_ci_tried.append(None if done.returncode == 0 else done.stderr.strip()[-500:])
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            _npm_ci_tried.append(str(exc))
+    return _npm_ci_tried[0]
+
+
 def missing_tools(*needs):
     """What is missing for ``needs`` ("browser", "axe", "vnu"), in words; empty when all is there."""
     missing = []
+    problem = install_checkers() if {"axe", "vnu"} & set(needs) else None
     if "browser" in needs:
         try:
             import playwright.sync_api  # noqa: F401
@@ -33,13 +58,14 @@ def missing_tools(*needs):
             missing.append("Playwright for Python (pip install -e \".[test]\")")
         if not os.access(CHROMIUM, os.X_OK):
             missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium, or set DUALDASH_CHROMIUM)")
+    hint = f"npm ci failed: {problem}" if problem else "run npm ci at the top of the checkout"
     if "axe" in needs and not AXE_SCRIPT.is_file():
-        missing.append("axe-core (run npm ci at the top of the checkout)")
+        missing.append(f"axe-core ({hint})")
     if "vnu" in needs:
         if not shutil.which("java"):
             missing.append("Java (the Nu HTML Checker runs on it)")
         if not VNU_JAR.is_file():
-            missing.append("the Nu HTML Checker, vnu-jar (run npm ci at the top of the checkout)")
+            missing.append(f"the Nu HTML Checker, vnu-jar ({hint})")
     return missing
 
 
