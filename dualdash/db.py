@@ -43,7 +43,7 @@ class BaseModel(Model):
 def tables():
     """Every table the app has loaded, in dependency order (a table after those it references): each
     domain package's and each loaded plugin's, found as the subclasses of :class:`BaseModel`. The
-    whole-database tools (export, import-all, test resets) use it, so a plugin's tables travel too."""
+    whole-database tools (export, import-all) use it, so a plugin's tables travel too."""
     found, stack = [], list(BaseModel.__subclasses__())
     while stack:
         model = stack.pop()

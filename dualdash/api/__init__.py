@@ -1,7 +1,7 @@
 """The JSON API under /api/v1: personal API tokens (``Authorization: Bearer …``), JSON errors.
 
 Each area's endpoints live in their own module of this package and register on :data:`bp`; each
-declares its access rule with ``@allow(…)`` like every page (:mod:`dualdash.access_rules`), and
+declares its access rule with ``@allow(…)`` like every page (:mod:`dualdash.shared.access`), and
 the gate signs the request in from its token before the rule is applied."""
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions

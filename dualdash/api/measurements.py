@@ -1,5 +1,5 @@
 """``POST /api/v1/measurements``: a batch of values, all-or-nothing, through the same validation and
-permissions as the grid and the CSV import (:mod:`dualdash.measurements`)."""
+permissions as the grid and the CSV import (:mod:`dualdash.kpis.measurements`)."""
 import json
 from dataclasses import asdict
 

@@ -1,5 +1,5 @@
 """GET /api/v1/rank-stacks/<kpi>: a KPI's rank stack as JSON, with the page's figures and the same
-visibility rules (see :mod:`dualdash.rank_stacks`): a row the caller may not know is unnamed
+visibility rules (see :mod:`dualdash.kpis.rank_stacks`): a row the caller may not know is unnamed
 (``id`` and ``name`` null), and a group hidden from a member has ``"hidden": true`` and no figures."""
 from flask import g, jsonify, request
 

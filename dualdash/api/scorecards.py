@@ -39,7 +39,7 @@ def person_scorecard(email):
 
 
 def scorecard_json(card, fy_month=1):
-    """A :class:`dualdash.scorecards.PersonScorecard` in the API's shape (see the OpenAPI document)."""
+    """A :class:`dualdash.kpis.scorecards.PersonScorecard` in the API's shape (see the OpenAPI document)."""
     p, view = card.person, card.period
     counts = card.counts
     return {

@@ -144,7 +144,7 @@ def find_subjects(db):
         raise BenchError(f"{emails['manager']} has held no 1:1: the benchmark needs one to open.")
     held_on = _date(meeting[2])
     settings = org_settings.get()
-    # The week the 1:1 looks back on (see dualdash.agenda.review_period).
+    # The week the 1:1 looks back on (see dualdash.coaching.agenda.review_period).
     review = periods.containing(held_on - datetime.timedelta(days=1), "weekly", settings.week_start,
                                 settings.fiscal_year_start_month).start
     people = one("SELECT COUNT(*) FROM person")[0]

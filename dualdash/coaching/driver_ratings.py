@@ -2,7 +2,7 @@
 person's latest manager and self-ratings and their history.
 
 Drivers, their scales and the job roles they apply to come from the plugins
-(:func:`dualdash.plugins.current`); a rating stores only the driver's key and a score, so a score is
+(:func:`dualdash.plugins.manager.current`); a rating stores only the driver's key and a score, so a score is
 always read against the scale the driver defines now. Everything a person's page needs is read in a
 fixed number of queries, whatever the number of drivers and ratings."""
 import datetime
@@ -106,7 +106,7 @@ def record(person, rater, entries, *, is_self=False, meeting=None, today=None, d
     all or none, each recorded in the audit trail; returns the new :class:`DriverRating` rows.
 
     Raises :class:`Invalid` (nothing written) when :func:`validate` finds a problem. Permissions are
-    the caller's to check (see :mod:`dualdash.access`)."""
+    the caller's to check (see :mod:`dualdash.org.access`)."""
     errors = validate(person, entries, drivers)
     if errors:
         raise Invalid(errors)

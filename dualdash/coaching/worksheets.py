@@ -3,7 +3,7 @@ agenda with its coaching questions, the drivers to rate by hand, last meeting's 
 action items, and the sections plugins add.
 
 :func:`for_meeting` gathers it for a scheduled 1:1, :func:`blank` for a report ahead of a 1:1 that
-is not scheduled yet. Neither decides who may see what: the view asks :mod:`dualdash.access`, and a
+is not scheduled yet. Neither decides who may see what: the view asks :mod:`dualdash.coaching.access`, and a
 private note is only ever passed in by the caller."""
 import datetime
 from dataclasses import dataclass, field

@@ -3,8 +3,8 @@
 The same generator builds the 40-person quick-start demo (:func:`build_demo`) and large synthetic
 organizations (:mod:`dualdash.demo.scale`): this module holds what both share — the people, the
 sign-ins, loading the organization through :mod:`dualdash.kpis.bulk_load`, and :func:`fill_activity`,
-which adds KPIs with weekly values (:mod:`dualdash.demo_kpis`) and the coaching history
-(:mod:`dualdash.demo_coaching`); only the shape of the organization differs."""
+which adds KPIs with weekly values (:mod:`dualdash.demo.kpis`) and the coaching history
+(:mod:`dualdash.demo.coaching`); only the shape of the organization differs."""
 import datetime
 import random
 from dataclasses import dataclass

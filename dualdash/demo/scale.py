@@ -5,7 +5,7 @@ departments split into regions, and teams of about 160 people (about 40 teams fo
 up to twenty job roles with three levels each; a reporting tree in which every manager has about
 8–12 reports. Each role's scorecard has eight KPIs: six of its own and two every role shares, with
 benchmarks tiered by level. The values, ratings, skills and 1:1s come from the same models as the
-40-person demo (:func:`dualdash.demo.fill_activity`), loaded in bulk (:mod:`dualdash.bulk_load`).
+40-person demo (:func:`dualdash.demo.fill_activity`), loaded in bulk (:mod:`dualdash.kpis.bulk_load`).
 
 The demo's sign-ins work here too: ``manager@example.com`` leads a team of about fifty,
 ``member@example.com`` reports to them and ``admin@example.com`` is an admin."""

@@ -7,7 +7,7 @@ from dualdash.shared.access import Need, Rule, define_rules
 
 def may_enter_measurements(viewer=None):
     """Admins (for anyone), managers (for the people below them), anyone for themselves when the
-    organization allows self-reporting. Which values exactly: :class:`dualdash.measurements.Writer`."""
+    organization allows self-reporting. Which values exactly: :class:`dualdash.kpis.measurements.Writer`."""
     viewer = viewer_of(viewer)
     return viewer is not None and (viewer.is_admin or bool(my_subtree(viewer))
                                    or org_settings.get().self_reporting)

@@ -19,7 +19,7 @@ def judge(rule_name, value, kpi, benchmark, person, period):
     """Band ``value`` with the rule named ``rule_name``.
 
     ``kpi``, ``benchmark``, ``person`` and ``period`` are the plain values of
-    :mod:`dualdash.plugin_types`. A missing rule, a rule that raises, or an answer that is not a
+    :mod:`dualdash.plugins.types`. A missing rule, a rule that raises, or an answer that is not a
     band gives no band and an error naming the plugin (also listed on the page) — never a guess."""
     fw = plugins.current()
     rule = fw.band_rules.get(rule_name)

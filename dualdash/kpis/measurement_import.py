@@ -18,7 +18,7 @@ other column is an error::
 - ``value``: a number. Empty means "no data": a stored value is removed, never set to zero.
 - ``note``: an optional annotation kept with the value.
 
-All or nothing: every line is checked (with :mod:`dualdash.measurements`, the same checks and
+All or nothing: every line is checked (with :mod:`dualdash.kpis.measurements`, the same checks and
 permissions as the grid and the API) and every problem is reported as ``(line, column, why)``, the
 line counted in the file with the header as line 1 (the first thousand are kept, and how many
 there were in all). Any problem and nothing is written; otherwise everything is written in one
@@ -89,7 +89,7 @@ class ProblemList(list):
 @dataclass
 class ImportReport:
     """What an import found and did: ``problems`` (a :class:`ProblemList`; nothing was written
-    when there are any) or ``counts`` (a :class:`dualdash.measurements.Counts`)."""
+    when there are any) or ``counts`` (a :class:`dualdash.kpis.measurements.Counts`)."""
 
     lines: int = 0
     problems: ProblemList = field(default_factory=ProblemList)

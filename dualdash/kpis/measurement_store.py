@@ -1,5 +1,5 @@
 """Stored measurements read and written in bulk with the database driver's own cursor: the one
-upsert behind the grid, the API and the CSV import (:func:`dualdash.measurements.write_chunk`).
+upsert behind the grid, the API and the CSV import (:func:`dualdash.kpis.measurements.write_chunk`).
 
 Each call is one statement for many rows (``executemany`` on SQLite, arrays passed to ``unnest``
 on PostgreSQL), so a chunk of thousands of values costs a few round trips, and no model instance
@@ -125,7 +125,7 @@ class Store:
             [(p, k, param(s), v, n, actor_id, stamp) for p, k, s, v, n in rows])
 
     def write(self, entries, actor_id, now):
-        """Store ``entries`` (:class:`dualdash.measurements.Entry`, distinct keys) without reading
+        """Store ``entries`` (:class:`dualdash.kpis.measurements.Entry`, distinct keys) without reading
         them first: new values are inserted, changed ones replaced, unchanged ones left alone and
         "no data" removes what is stored. Returns ``(created, updated, unchanged, removed)``,
         counted by the database as it writes."""

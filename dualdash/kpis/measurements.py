@@ -59,7 +59,7 @@ class Writer:
     start) remembered, since a long input repeats the same few texts.
 
     ``remember_keys``: report a second value for the same person, KPI and period. A streamed
-    import turns it off and checks that with :class:`dualdash.measurement_store.SeenKeys`
+    import turns it off and checks that with :class:`dualdash.kpis.measurement_store.SeenKeys`
     instead (same message, see :func:`repeated`), so that its memory does not grow with the file."""
 
     def __init__(self, actor, noun="line", remember_keys=True):

@@ -1,7 +1,7 @@
 """Reporting periods: days, weeks, months, quarters and years, following the organization's week
 start and fiscal-year start month.
 
-A period is a :class:`dualdash.plugin_types.Period` (start, end, cadence). Quarters and years are
+A period is a :class:`dualdash.plugins.types.Period` (start, end, cadence). Quarters and years are
 fiscal: with a fiscal year starting in April, Q1 is April–June. A fiscal year is named after the
 calendar year it starts in. A longer period contains a shorter one when it contains its first day."""
 import datetime

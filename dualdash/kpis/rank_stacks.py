@@ -12,7 +12,7 @@ Choices (issue 4, point 5):
   scorecard has the KPI: someone with no data has no place to show).
 - The benchmark is the line for the person's role and level in force on the range's first day; for a
   summed KPI its lines are multiplied by the number of the KPI's periods in the range.
-- Bands always come from the KPI's band rule (:func:`dualdash.bands.judge`).
+- Bands always come from the KPI's band rule (:func:`dualdash.kpis.bands.judge`).
 - Visibility (DESIGN.md): an admin sees everyone; a manager sees themselves and the people below them
   (aggregates are computed over those people only); a member sees the whole organization with every
   other person unnamed, unless the organization names everyone, and aggregates over fewer than the
@@ -142,7 +142,7 @@ class Stack:
 
 def audience(person, subtree=None):
     """The :class:`Audience` for ``person``; ``subtree`` (the ids below them) saves a query when
-    already known (the pages pass :func:`dualdash.access.my_subtree`)."""
+    already known (the pages pass :func:`dualdash.org.access.my_subtree`)."""
     if person.is_admin:
         return Audience(person, "admin")
     below = subtree if subtree is not None else access.subtree_ids(person.id)
@@ -296,7 +296,7 @@ class _Entry:
         return self.details[TEAM_ID]
 
     def info(self):
-        """What a band rule knows of the person (as :func:`dualdash.scorecards.person_info`)."""
+        """What a band rule knows of the person (as :func:`dualdash.kpis.scorecards.person_info`)."""
         d = self.details
         return PersonInfo(id=d[ID], name=d[NAME], email=d[EMAIL], role=d[ROLE], level=d[LEVEL], team=d[TEAM],
                           start_date=Person.start_date.python_value(d[START_DATE]))

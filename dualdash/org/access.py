@@ -131,7 +131,7 @@ def visible_people_query(viewer=None):
 
 
 def admin_required(view):
-    """The same as ``@allow("admin")`` (:func:`dualdash.access_rules.allow`), under its older name."""
+    """The same as ``@allow("admin")`` (:func:`dualdash.shared.access.allow`), under its older name."""
     from dualdash.shared.access import allow
     return allow("admin")(view)
 

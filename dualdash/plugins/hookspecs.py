@@ -100,7 +100,7 @@ def dualdash_blueprints():
 
     Called once while the app is built. Return a list of ``flask.Blueprint``. Every view declares
     who may see it with ``@allow("<rule>")`` (``from dualdash import allow``; the rules are
-    :data:`dualdash.access_rules.RULES`), checked before the view runs; a page without a rule stops
+    :data:`dualdash.shared.access.RULES`), checked before the view runs; a page without a rule stops
     the app at start-up with an error naming the plugin.
     """
 

@@ -1,7 +1,7 @@
 """Reading the audit trail: filtering it, what each entry changed (only the fields that changed, with
 names instead of ids), links to what still exists, and the entries in batches for downloads.
 
-:mod:`dualdash.audit` writes the trail; the admin page (``views/admin_audit.py``) shows it."""
+:mod:`dualdash.org.audit` writes the trail; the admin page (``views/admin_audit.py``) shows it."""
 import datetime
 import json
 import re

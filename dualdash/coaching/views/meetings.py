@@ -2,13 +2,13 @@
 shared notes, the leader's own private note, check-in, driver ratings, action items, held / cancel),
 and a person's meeting timeline.
 
-Who may do what is each view's declared rule (:mod:`dualdash.access_rules`), checked before the view
+Who may do what is each view's declared rule (:mod:`dualdash.shared.access`), checked before the view
 runs, which hands it the meeting as ``g.meeting``: the meeting's two people, admins and anyone above
 the report see its shared part; leaders (its manager, anyone above the report, admins) edit it; the
 report adds talking points and ticks off their own action items. A private note is only ever loaded
 for its author (or, when the organization allows it, an admin who is not the report).
 
-Every form that edits text is saved with a version check (see :mod:`dualdash.meetings`): when someone
+Every form that edits text is saved with a version check (see :mod:`dualdash.coaching.meetings`): when someone
 else saved first, the page comes back with status 409, showing their text and the one typed, with
 the form now based on the new version so the merged text can be saved."""
 import datetime

@@ -2,7 +2,7 @@
 
 The grid's cells are not WTForms fields: which cells exist depends on the people and their
 scorecards, so the view reads them from the request and checks them with
-:mod:`dualdash.measurements`, like the CSV import and the API."""
+:mod:`dualdash.kpis.measurements`, like the CSV import and the API."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField

@@ -1,6 +1,6 @@
 """Entering measurements: the grid (people × their scorecard KPIs for one period) and the CSV upload.
 
-Both go through :mod:`dualdash.measurements`, so the grid, the CSV import and the API share one
+Both go through :mod:`dualdash.kpis.measurements`, so the grid, the CSV import and the API share one
 validation and one set of permissions: an admin enters values for anyone, a manager for the
 people below them, anyone for themselves when the organization allows self-reporting."""
 import datetime
@@ -136,7 +136,7 @@ def grid():
 
 def writable_ids(settings):
     """None for an admin (everyone); else the ids of the people the signed-in person may enter
-    values for (as :class:`dualdash.measurements.Writer` decides). The page's rule,
+    values for (as :class:`dualdash.kpis.measurements.Writer` decides). The page's rule,
     ``enter_measurements``, has already refused anyone for whom there is no one."""
     if current_user.is_admin:
         return None

@@ -1,5 +1,5 @@
 """Rank stack pages: the list of KPIs, and one KPI's stack (bar chart and table) by person, job
-role or team. The figures and the visibility rules live in :mod:`dualdash.rank_stacks`."""
+role or team. The figures and the visibility rules live in :mod:`dualdash.kpis.rank_stacks`."""
 import datetime
 
 from flask import Blueprint, current_app, g, render_template, request

@@ -2,7 +2,7 @@
 and a manager's whole subtree grouped by team; each also as a CSV download of what it shows.
 
 Every page runs a fixed number of queries whatever the number of people and periods: the people
-come in one query, and :func:`dualdash.scorecards.build` does the rest in a few more."""
+come in one query, and :func:`dualdash.kpis.scorecards.build` does the rest in a few more."""
 import re
 from dataclasses import dataclass, field
 from statistics import fmean

@@ -21,7 +21,7 @@ def _int_or_none(value):
 
 
 class OrgSettingsForm(FlaskForm):
-    """Every field of :class:`dualdash.org_settings.OrgSettings`, plus the confirmation asked for
+    """Every field of :class:`dualdash.org.settings.OrgSettings`, plus the confirmation asked for
     when a change would leave stored values outside the new weeks, quarters or years."""
 
     week_start = SelectField("Weeks start on", coerce=_int_or_none, choices=WEEKDAYS,
