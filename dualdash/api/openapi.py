@@ -136,7 +136,9 @@ SCHEMAS = {
         "required": ["period", "start", "value", "band"],
         "properties": {"period": {"type": "string", "description": "The period's key."},
                        "start": {"type": "string", "format": "date"},
-                       "value": _nullable("number"), "band": BAND},
+                       "value": _nullable("number"),
+                       "note": _nullable("string", description="The note entered with the value."),
+                       "band": BAND},
     },
     "ScorecardKPI": {
         "type": "object",
@@ -150,6 +152,8 @@ SCHEMAS = {
             "cadence": {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "annual"]},
             "value": _nullable("number", description="The value in the period (rolled up over a longer "
                                                      "view); null: no data."),
+            "note": _nullable("string", description="The note entered with the value (the notes of the "
+                                                    "periods inside a longer view, joined by ' · ')."),
             "benchmark": _ref("Benchmark"),
             "band": BAND,
             "band_error": _nullable("string", description="Set when the band rule (a plugin) failed: the "
