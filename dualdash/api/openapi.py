@@ -200,7 +200,7 @@ SCHEMAS = {
     },
     "RankStack": {
         "type": "object",
-        "required": ["kpi", "from", "to", "by", "order", "rows"],
+        "required": ["kpi", "from", "to", "by", "order", "in_progress", "target_share", "rows"],
         "properties": {
             "kpi": {"type": "object", "required": ["key", "name", "unit", "direction"],
                     "properties": {"key": {"type": "string"}, "name": {"type": "string"},
@@ -210,6 +210,13 @@ SCHEMAS = {
             "to": {"type": "string", "description": "The last period's key."},
             "by": {"type": "string", "enum": ["person", "role", "team"]},
             "order": {"type": "string", "enum": ["value", "attainment"]},
+            "in_progress": {"type": "boolean",
+                            "description": "The range holds the period in progress (a range never runs "
+                                           "later than it: a later from or to is brought back to it)."},
+            "target_share": {"type": "number",
+                             "description": "What a summed KPI's lines are multiplied by: the periods of "
+                                            "the range that have passed, the one in progress counted by "
+                                            "the share of its days gone by (the target so far)."},
             "rows": {"type": "array", "items": _ref("RankStackRow")},
         },
     },
