@@ -98,8 +98,12 @@ SCHEMAS = {
         "type": "object",
         "description": "What the batch changed. Sending the same batch again changes nothing (all unchanged).",
         "required": ["created", "updated", "removed", "unchanged"],
-        "properties": {name: {"type": "integer", "minimum": 0}
-                       for name in ("created", "updated", "removed", "unchanged")},
+        "properties": {**{name: {"type": "integer", "minimum": 0}
+                          for name in ("created", "updated", "removed", "unchanged")},
+                       "warnings": {"type": "array", "items": {"type": "string"},
+                                    "description": "Only when there are some, such as \"3 values are "
+                                                   "dated before the person's start date.\" (written all "
+                                                   "the same)."}},
     },
     "ScorecardPerson": {
         "type": "object",

@@ -456,3 +456,15 @@ def test_a_note_posted_with_a_value_comes_back_in_the_scorecard(client, sample_k
     assert calls["history"][0]["note"] is None
     schema = DOCUMENT["components"]["schemas"]
     assert "note" in schema["ScorecardKPI"]["properties"] and "note" in schema["HistoryPoint"]["properties"]
+
+
+def test_values_before_the_start_date_are_written_with_a_warning(client, sample_kpis, sample_org):
+    Person.update(start_date=D(2025, 11, 20)).where(Person.id == sample_org.member.id).execute()
+    headers = bearer(sample_org.manager)
+    r = post(client, headers, [item("member", period="2025-W46"), item("member", period="2025-W45"),
+                               item("member", period="2025-W47"), item("member2", period="2025-W45")])
+    assert r.status_code == 200, r.json
+    assert r.json["created"] == 4
+    assert r.json["warnings"] == ["2 values are dated before the person's start date."]
+    again = post(client, headers, [item("member2", period="2025-W44")])
+    assert "warnings" not in again.json
