@@ -41,7 +41,7 @@ def post_measurements():
             problems.extend(found)
         else:
             rows.append((index, item["person"], item["kpi"], item["period"], item["value"], item.get("note")))
-    entries, invalid = measurements.validate(actor, rows, noun="item")
+    entries, invalid, before_start = measurements.check(actor, rows, noun="item")
     problems.extend({"index": p.where, "field": p.field, "message": p.message} for p in invalid)
     if problems:
         problems.sort(key=lambda p: p["index"])
@@ -55,7 +55,11 @@ def post_measurements():
         if counts.created or counts.updated or counts.removed:
             audit.record("import", "Measurement", after={"source": "api", "items": len(items), **asdict(counts)},
                          actor=actor.id)
-    return jsonify(asdict(counts))
+    result = asdict(counts)
+    if before_start:
+        # Written all the same: a warning, not a refusal.
+        result["warnings"] = [measurements.before_start_warning(before_start) + "."]
+    return jsonify(result)
 
 
 def _shape_problems(index, item):

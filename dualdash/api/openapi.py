@@ -98,8 +98,12 @@ SCHEMAS = {
         "type": "object",
         "description": "What the batch changed. Sending the same batch again changes nothing (all unchanged).",
         "required": ["created", "updated", "removed", "unchanged"],
-        "properties": {name: {"type": "integer", "minimum": 0}
-                       for name in ("created", "updated", "removed", "unchanged")},
+        "properties": {**{name: {"type": "integer", "minimum": 0}
+                          for name in ("created", "updated", "removed", "unchanged")},
+                       "warnings": {"type": "array", "items": {"type": "string"},
+                                    "description": "Only when there are some, such as \"3 values are "
+                                                   "dated before the person's start date.\" (written all "
+                                                   "the same)."}},
     },
     "ScorecardPerson": {
         "type": "object",
@@ -136,7 +140,9 @@ SCHEMAS = {
         "required": ["period", "start", "value", "band"],
         "properties": {"period": {"type": "string", "description": "The period's key."},
                        "start": {"type": "string", "format": "date"},
-                       "value": _nullable("number"), "band": BAND},
+                       "value": _nullable("number"),
+                       "note": _nullable("string", description="The note entered with the value."),
+                       "band": BAND},
     },
     "ScorecardKPI": {
         "type": "object",
@@ -150,6 +156,8 @@ SCHEMAS = {
             "cadence": {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "annual"]},
             "value": _nullable("number", description="The value in the period (rolled up over a longer "
                                                      "view); null: no data."),
+            "note": _nullable("string", description="The note entered with the value (the notes of the "
+                                                    "periods inside a longer view, joined by ' · ')."),
             "benchmark": _ref("Benchmark"),
             "band": BAND,
             "band_error": _nullable("string", description="Set when the band rule (a plugin) failed: the "
@@ -196,7 +204,7 @@ SCHEMAS = {
     },
     "RankStack": {
         "type": "object",
-        "required": ["kpi", "from", "to", "by", "order", "rows"],
+        "required": ["kpi", "from", "to", "by", "order", "in_progress", "target_share", "rows"],
         "properties": {
             "kpi": {"type": "object", "required": ["key", "name", "unit", "direction"],
                     "properties": {"key": {"type": "string"}, "name": {"type": "string"},
@@ -206,6 +214,13 @@ SCHEMAS = {
             "to": {"type": "string", "description": "The last period's key."},
             "by": {"type": "string", "enum": ["person", "role", "team"]},
             "order": {"type": "string", "enum": ["value", "attainment"]},
+            "in_progress": {"type": "boolean",
+                            "description": "The range holds the period in progress (a range never runs "
+                                           "later than it: a later from or to is brought back to it)."},
+            "target_share": {"type": "number",
+                             "description": "What a summed KPI's lines are multiplied by: the periods of "
+                                            "the range that have passed, the one in progress counted by "
+                                            "the share of its days gone by (the target so far)."},
             "rows": {"type": "array", "items": _ref("RankStackRow")},
         },
     },

@@ -1,6 +1,8 @@
 """GET /api/v1/rank-stacks/<kpi>: a KPI's rank stack as JSON, with the page's figures and the same
 visibility rules (see :mod:`dualdash.kpis.rank_stacks`): a row the caller may not know is unnamed
 (``id`` and ``name`` null), and a group hidden from a member has ``"hidden": true`` and no figures."""
+import datetime
+
 from flask import g, jsonify, request
 
 from dualdash.api import bp, error
@@ -15,11 +17,12 @@ def rank_stack(kpi_key):
     """``?from=&to=&by=person|role|team&order=value|attainment`` (all optional)."""
     kpi = g.kpi
     settings = org_settings.get()
+    today = datetime.date.today()
     try:
-        req = rank_stacks.read_request(kpi, request.args, settings)
+        req = rank_stacks.read_request(kpi, request.args, settings, today)
     except rank_stacks.BadRequest as exc:
         return error(400, str(exc), errors=[{"field": name, "message": message} for name, message in exc.errors])
-    stack = rank_stacks.build(req, rank_stacks.audience(g.api_person), settings)
+    stack = rank_stacks.build(req, rank_stacks.audience(g.api_person), settings, today=today)
     return jsonify(as_json(stack, settings.fiscal_year_start_month))
 
 
@@ -32,6 +35,9 @@ def as_json(stack, fy):
         "to": periods.key(stack.request.last, fy),
         "by": stack.request.by,
         "order": stack.request.order,
+        # The range holds the period in progress: a summed KPI is judged against the target so far.
+        "in_progress": stack.in_progress,
+        "target_share": round(stack.target_share, 4),
         "rows": [_row(row) for row in stack.rows],
     }
 

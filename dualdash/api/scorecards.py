@@ -58,13 +58,14 @@ def _kpi_json(row, fy_month):
     return {
         "key": kpi.key, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction, "cadence": kpi.cadence,
         "value": current.value,
+        "note": current.note,
         "benchmark": _benchmark_json(current.benchmark),
         "band": _band(current),
         # A band rule that failed gives no band; say why instead of a silent null.
         "band_error": current.judgement.error,
         "attainment": current.attainment,
         "history": [{"period": periods.key(point.period, fy_month), "start": point.period.start.isoformat(),
-                     "value": point.value, "band": _band(point)} for point in row.history],
+                     "value": point.value, "note": point.note, "band": _band(point)} for point in row.history],
     }
 
 

@@ -139,6 +139,20 @@ def prepare(meeting, report, today=None):
     return len(proposed)
 
 
+def kpi_key(item):
+    """The KPI an agenda item (stored or proposed) is about, from its source; None for other items."""
+    kind, _, rest = (item.source or "").partition(":")
+    return rest.partition(":")[0] or None if kind == "kpi" else None
+
+
+def value_notes(report, day, today=None):
+    """``{kpi key: note}``: the notes entered with ``report``'s values of the week a 1:1 on ``day``
+    reviews (the KPI's period holding it), so a KPI's agenda item shows the note of its value.
+    A fixed number of queries (one scorecard)."""
+    card = scorecards.build([report], review_period(day), history=1, today=today)[0]
+    return {row.kpi.key: row.current.note for row in card.rows if row.current.note}
+
+
 def questions(item):
     """The coaching questions for an agenda item's situation (a list of CoachingQuestion)."""
     fw = plugins.current()

@@ -101,6 +101,16 @@ def validate(person, entries, drivers=None):
     return errors
 
 
+def before_start_warning(person, on=None):
+    """A warning when a rating of ``person`` made ``on`` (default: today) is dated before their
+    start date (it is recorded all the same: the start date may be wrong); None otherwise."""
+    on = on or datetime.date.today()
+    if person.start_date and on < person.start_date:
+        return (f"{person.name}'s start date is {person.start_date.isoformat()}: a rating made on "
+                f"{on.isoformat()} is dated before it")
+    return None
+
+
 def record(person, rater, entries, *, is_self=False, meeting=None, today=None, drivers=None):
     """Check and store ``entries`` (a list of :class:`Entry`) as ratings of ``person`` by ``rater``,
     all or none, each recorded in the audit trail; returns the new :class:`DriverRating` rows.

@@ -33,6 +33,9 @@ class AgendaLine:
     kind: str
     questions: list
     done: bool = False
+    #: For a KPI's item: the note entered with the value it is about.
+    value_note: str | None = None
+    kpi_key: str | None = None
 
 
 @dataclass
@@ -117,13 +120,17 @@ def _proposed_agenda(meeting, report, today):
 
 
 def _line(item, done=False):
-    return AgendaLine(title=item.title, kind=item.kind, questions=agenda.questions(item), done=done)
+    return AgendaLine(title=item.title, kind=item.kind, questions=agenda.questions(item), done=done,
+                      kpi_key=agenda.kpi_key(item))
 
 
 def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):
     day = meeting.scheduled_for.date() if meeting is not None else (today or datetime.date.today())
     view = agenda.review_period(day)
     card = scorecards.build([report], view, history=HISTORY, today=today)[0]
+    notes = {row.kpi.key: row.current.note for row in card.rows if row.current.note}
+    for line in lines:
+        line.value_note = notes.get(line.kpi_key) if line.kpi_key else None
     last = agenda.last_held_before(meeting or hook_meeting)
     actions, from_last = _actions(report, last)
     return Worksheet(

@@ -72,6 +72,8 @@ def import_measurements_command(csv_file):
         _refuse(report.problems, csv_file, total=report.problem_count)
     click.echo(f"Imported {csv_file.name}: {report.summary()} "
                f"({report.lines} line{'s' if report.lines != 1 else ''}).")
+    if report.warning():
+        click.echo(f"Warning: {report.warning()} (imported anyway: check those periods and start dates).")
 
 
 def _refuse(problems, csv_file, total=None):

@@ -39,11 +39,40 @@ ACTIONS = ["Book a call with the customer's finance lead", "Update the opportuni
 PRIVATE_NOTE = "Private: keep an eye on workload before the quarter end."
 #: Past 1:1s, every other week over the last twelve.
 MEETING_WEEKS = (12, 10, 8, 6, 4, 2)
+#: The half-hour slots of a working day that 1:1s are booked into.
+SLOTS = tuple(datetime.time(hour, minute) for hour in range(9, 17) for minute in (0, 30))
+
+
+def weekday_on_or_after(day):
+    """``day``, or the Monday after it when it falls on a weekend."""
+    return day + datetime.timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
+def weekday_on_or_before(day):
+    """``day``, or the Friday before it when it falls on a weekend."""
+    return day - datetime.timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+
+
+class Diary:
+    """The managers' booked 1:1 slots, so no manager has two 1:1s at the same time."""
+
+    def __init__(self):
+        self.taken = set()
+
+    def book(self, manager_id, day, first=0):
+        """The first free half-hour slot of ``manager_id`` from ``SLOTS[first]`` on ``day`` (or on
+        the next weekdays, when that day is full), as a datetime."""
+        while True:
+            for slot in SLOTS[first:] + SLOTS[:first]:
+                if (manager_id, day, slot) not in self.taken:
+                    self.taken.add((manager_id, day, slot))
+                    return datetime.datetime.combine(day, slot)
+            day = weekday_on_or_after(day + datetime.timedelta(days=1))
 
 
 def load_coaching(loader, rng, people, skills, roles, levels, today, upcoming_for):
     """Create the coaching history of ``people`` (in order): role skills and their assessments,
-    driver ratings, past 1:1s, and an upcoming 1:1 tomorrow between the person ``upcoming_for``
+    driver ratings, past 1:1s, and an upcoming 1:1 on the next weekday between the person ``upcoming_for``
     (an id) and each of their reports. Deterministic for ``rng``.
 
     Returns ``(ratings, assessments, meetings, action items)`` counts."""
@@ -86,18 +115,29 @@ def load_skills(loader, skills, roles, levels):
     return by_role
 
 
+def _started(people):
+    """``{person id: start date}`` (a person without one counts as always there)."""
+    return {p.id: p.start_date or datetime.date.min for p in people}
+
+
 def _ratings(rng, people, skill_ids, today, assessments):
     """Driver ratings by each person's manager, monthly over the last year (the latest a couple of
     weeks ago, so only low ones are due for discussion), and a self-rating every third month.
-    Quarterly skill assessments go to ``assessments`` on the way (same person, same random stream)."""
+    Quarterly skill assessments go to ``assessments`` on the way (same person, same random stream).
+    Nothing is dated before the person, or their manager, started."""
+    started = _started(people)
     drivers = [(key, driver.roles, [p.value for p in driver.scale])
                for key, driver in plugins.current().drivers.items()]
     for person in people:
         if person.manager_id is None:
             continue
         base = rng.choice([2, 3, 3, 4, 4])
+        since = max(started[person.id], started.get(person.manager_id, datetime.date.min))
         for month in range(12, 0, -1):
-            day = (today - datetime.timedelta(days=30 * month - 16 + rng.randrange(5))).isoformat()
+            on = today - datetime.timedelta(days=30 * month - 16 + rng.randrange(5))
+            if on < since:
+                continue
+            day = on.isoformat()
             for key, driver_roles, values in drivers:
                 if driver_roles and (not person.role or person.role not in driver_roles):
                     continue
@@ -108,22 +148,32 @@ def _ratings(rng, people, skill_ids, today, assessments):
         for skill in skill_ids.get(person.role_id, []):
             level = rng.choice([1, 2, 2, 3])
             for quarter in range(4, 0, -1):
+                if today - datetime.timedelta(days=91 * quarter) < since:
+                    continue
                 assessments.append((person.id, skill, person.manager_id, min(4, level + (4 - quarter) // 2), "",
                                     today - datetime.timedelta(days=91 * quarter), False))
 
 
 def _meetings(meeting_id, rng, people, today, upcoming_for, notes, agenda, actions):
     """Fortnightly 1:1s over the last twelve weeks for every manager and report (a few missed);
-    each held one has notes, a private note, an opening agenda item and an action item. Tomorrow,
-    a 1:1 between ``upcoming_for`` and each of their reports, in half-hour slots from 9:00.
+    each held one has notes, a private note, an opening agenda item and an action item. On the next
+    weekday, a 1:1 between ``upcoming_for`` and each of their reports, in half-hour slots from 9:00.
+    Every 1:1 is on a weekday, in a half-hour slot of its manager's no other 1:1 of theirs takes, and
+    none is before the person or their manager started.
     Meetings get consecutive ids from ``meeting_id`` (their notes, agenda and action items refer to them)."""
-    upcoming = 0
+    started = _started(people)
+    diary = Diary()
+    next_day = weekday_on_or_after(today + datetime.timedelta(days=1))
     for person in people:
         if person.manager_id is None:
             continue
+        since = max(started[person.id], started.get(person.manager_id, datetime.date.min))
         for weeks_ago in MEETING_WEEKS:
-            when = datetime.datetime.combine(today - datetime.timedelta(weeks=weeks_ago, days=rng.randrange(3)),
-                                             datetime.time(10 + rng.randrange(6)))
+            day = weekday_on_or_before(today - datetime.timedelta(weeks=weeks_ago, days=rng.randrange(3)))
+            hour = rng.randrange(6)
+            if day < since:
+                continue
+            when = diary.book(person.manager_id, day, first=2 + 2 * hour)  # from 10:00 to 15:00
             missed = rng.random() < 0.08
             if missed:
                 yield meeting_id, person.manager_id, person.id, when, "planned", None, "", None, None, 14, when
@@ -141,9 +191,6 @@ def _meetings(meeting_id, rng, people, today, upcoming_for, notes, agenda, actio
                                                           datetime.time(17)) if done else None))
             meeting_id += 1
         if person.manager_id == upcoming_for:
-            slot = datetime.time(9 + upcoming // 2 % 9, 30 * (upcoming % 2))
-            yield (meeting_id, person.manager_id, person.id,
-                   datetime.datetime.combine(today + datetime.timedelta(days=1), slot), "planned", None, "", None,
-                   None, 14, None)
+            yield (meeting_id, person.manager_id, person.id, diary.book(person.manager_id, next_day), "planned",
+                   None, "", None, None, 14, None)
             meeting_id += 1
-            upcoming += 1

@@ -127,7 +127,8 @@ def measurement_rows(rng, people, catalogue, kpi_ids, starts):
 
     A person's values follow their level's Meets line, scaled by their talent, drifting up or down
     over the weeks, with a seasonal swing and noise; a few weeks have no data (a holiday of three
-    weeks for some people, a missed week now and then): missing rows, never zeros."""
+    weeks for some people, a missed week now and then, the weeks before they started): missing rows,
+    never zeros."""
     weeks = len(starts)
     random, sin, log, sqrt, cos = rng.random, math.sin, math.log, math.sqrt, math.cos
     # rng.gauss(0, 0.1), inlined (this loop makes millions of values): the same numbers from the
@@ -143,6 +144,8 @@ def measurement_rows(rng, people, catalogue, kpi_ids, starts):
         gap_start = rng.randrange(weeks) if rng.random() < 0.3 else None
         gap_end = gap_start + 3 if gap_start is not None else -1
         rank = person.rank if person.rank is not None else 2
+        # No values for a week that ended before the person started.
+        hired = (person.start_date - datetime.timedelta(days=6)).isoformat() if person.start_date else ""
         strength = LEVEL_FORM.get(rank, 1.1) * talent
         person_id = person.id
         # The parts of a week's form that are the same for all of the person's KPIs.
@@ -154,8 +157,8 @@ def measurement_rows(rng, people, catalogue, kpi_ids, starts):
             _, unit, direction, _, _, decimals = catalogue.kpis[key]
             lower, percent, kpi_id = direction == "lower", unit == "percent", kpi_ids[key]
             for week in range(weeks):
-                if gap_end > week >= gap_start:
-                    continue  # a holiday: no data, never zero
+                if gap_end > week >= gap_start or starts[week] < hired:
+                    continue  # a holiday, or before they started: no data, never zero
                 if random() < 0.04:
                     continue
                 if spare is None:

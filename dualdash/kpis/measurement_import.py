@@ -94,6 +94,8 @@ class ImportReport:
     lines: int = 0
     problems: ProblemList = field(default_factory=ProblemList)
     counts: Optional[measurements.Counts] = None
+    #: Values of a period that ended before the person's start date (written: a warning only).
+    before_start: int = 0
 
     @property
     def ok(self):
@@ -108,6 +110,10 @@ class ImportReport:
         """"3 new, 1 changed, 10 unchanged, 2 removed"."""
         c = self.counts or measurements.Counts()
         return f"{c.created} new, {c.updated} changed, {c.unchanged} unchanged, {c.removed} removed"
+
+    def warning(self):
+        """"3 values are dated before the person's start date", or None."""
+        return measurements.before_start_warning(self.before_start)
 
 
 def import_measurements(stream, actor, *, source="", progress=None):
@@ -130,6 +136,7 @@ def import_measurements(stream, actor, *, source="", progress=None):
                after={"source": source, "lines": report.lines, **asdict(importer.counts)},
                actor=importer.actor_id)
     report.counts = importer.counts
+    report.before_start = importer.writer.before_start
     if progress:
         progress("write", importer.values, importer.values)
     return report

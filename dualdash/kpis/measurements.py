@@ -68,8 +68,16 @@ class Writer:
         self.remember_keys = remember_keys
         self._person_cache, self._kpi_cache, self._period_cache = {}, {}, {}
         self.settings = org_settings.get()
-        self.people = {email: pid for email, pid in Person.select(Person.email, Person.id)
-                       .where(Person.active == True).tuples()}  # noqa: E712
+        self.people, self.started = {}, {}
+        for email, pid, started in (Person.select(Person.email, Person.id, Person.start_date)
+                                    .where(Person.active == True).tuples()):  # noqa: E712
+            self.people[email] = pid
+            if started:
+                self.started[pid] = datetime.date.fromisoformat(started) if isinstance(started, str) else started
+        #: Values (not "no data") of a period that ended before the person's start date: a warning,
+        #: never a refusal (a start date may be wrong, or a value carried over from a former job).
+        self.before_start = 0
+        self._end_cache = {}
         self.kpis = {k.key: k for k in KPI.select().where(KPI.active == True)}  # noqa: E712
         self.allowed = None if actor.is_admin else subtree_ids(actor.id)
         self.seen = {}
@@ -112,6 +120,15 @@ class Writer:
             if key in self.seen:
                 return [repeated(where, self.seen[key], self.noun)]
             self.seen[key] = where
+        started = self.started.get(person_id)
+        if started is not None and number is not None and started > period_start:
+            end = self._end_cache.get((period_start, cadence))
+            if end is None:
+                end = periods.containing(period_start, cadence, self.settings.week_start,
+                                         self.settings.fiscal_year_start_month).end
+                _remember(self._end_cache, (period_start, cadence), end)
+            if end < started:
+                self.before_start += 1
         return Entry(person_id, kpi_id, period_start, number, note)
 
     def _person(self, raw):
@@ -201,6 +218,13 @@ def validate(actor, rows, noun="line"):
     """Check raw rows ``(where, person, kpi, period, value, note)``: ``(entries, problems)``.
 
     ``noun`` names what ``where`` counts in messages ("line", "item")."""
+    entries, problems, _ = check(actor, rows, noun)
+    return entries, problems
+
+
+def check(actor, rows, noun="line"):
+    """:func:`validate`, and how many of the values are of a period that ended before the person's
+    start date (see :func:`before_start_warning`): ``(entries, problems, before start)``."""
     writer = Writer(actor, noun)
     entries, problems = [], []
     for row in rows:
@@ -209,7 +233,16 @@ def validate(actor, rows, noun="line"):
             entries.append(result)
         else:
             problems.extend(result)
-    return entries, problems
+    return entries, problems, writer.before_start
+
+
+def before_start_warning(count):
+    """The warning for ``count`` values dated before their person's start date; None for none."""
+    if not count:
+        return None
+    if count == 1:
+        return "1 value is dated before the person's start date"
+    return f"{count:,} values are dated before the person's start date"
 
 
 def write(entries, actor_id, audit_each=False):

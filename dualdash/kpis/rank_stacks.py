@@ -4,14 +4,18 @@ with its band. Shared by the page and the JSON API, so both obey the same visibi
 Choices (issue 4, point 5):
 
 - The range is a run of the KPI's own periods. Without one, it is the **last 4 complete periods**
-  (the period in progress is left out: its values are usually not all in yet).
+  (the period in progress is left out: its values are usually not all in yet). A range is never
+  later than the period in progress: a later end (or start) is brought back to it (issue 13, item 5).
+- A range that holds the period in progress says so, and a summed KPI's lines then cover only the
+  part of it that has passed: the complete periods plus the share of the current one's days gone
+  by (today included), so it is judged against the target so far, not a whole period's.
 - Each person's value over the range is rolled up **in SQL** with the KPI's roll-up (SUM, AVG, MIN,
   MAX; "last" is the value of the latest period of the range that has one, through a subquery on
   ``MAX(period_start)``).
 - The stack holds the **active people with at least one value in the range** (not every person whose
   scorecard has the KPI: someone with no data has no place to show).
 - The benchmark is the line for the person's role and level in force on the range's first day; for a
-  summed KPI its lines are multiplied by the number of the KPI's periods in the range.
+  summed KPI its lines are multiplied by the number of the KPI's periods in the range (so far).
 - Bands always come from the KPI's band rule (:func:`dualdash.kpis.bands.judge`).
 - Visibility (DESIGN.md): an admin sees everyone; a manager sees themselves and the people below them
   (aggregates are computed over those people only); a member sees the whole organization with every
@@ -130,6 +134,11 @@ class Stack:
     pages: int = 1
     #: The viewer's own row when the page shown does not hold it (their place is always shown).
     you: Optional[Row] = None
+    #: The range holds the period in progress (its last period has not ended).
+    in_progress: bool = False
+    #: What a summed KPI's lines are multiplied by: ``period_count``, less the part of the period
+    #: in progress that is still to come.
+    target_share: float = 1.0
 
     @property
     def kpi(self):
@@ -149,6 +158,12 @@ def audience(person, subtree=None):
     if below:
         return Audience(person, "manager", frozenset(set(below) | {person.id}))
     return Audience(person, "member")
+
+
+def current_period(kpi, settings, today=None):
+    """The KPI's period in progress (the one holding today)."""
+    return periods.containing(today or datetime.date.today(), kpi.cadence, settings.week_start,
+                              settings.fiscal_year_start_month)
 
 
 def default_range(kpi, settings, today=None):
@@ -193,6 +208,13 @@ def read_request(kpi, args, settings, today=None):
                 first = periods.shift(last, -(DEFAULT_PERIODS - 1), ws, fy)
         except (OverflowError, ValueError):
             errors.append(("from" if first is None else "to", "this period is too far from any other"))
+    if not errors:
+        # Never later than the period in progress: there is nothing to rank yet.
+        current = current_period(kpi, settings, today)
+        if last.start > current.start:
+            last = current
+        if first.start > current.start:
+            first = current
     if not errors and first.start > last.start:
         errors.append(("to", f"the range ends ({periods.key(last, fy)}) before it starts "
                              f"({periods.key(first, fy)})"))
@@ -214,24 +236,41 @@ def count_periods(first, last):
     return months // {"monthly": 1, "quarterly": 3, "annual": 12}[first.cadence] + 1
 
 
-def build(req, viewer, settings=None, page=None, per_page=None):
+def target_share(first, last, today=None):
+    """How many of the range's periods have passed: all of them for a past range; for one that holds
+    the period in progress, the complete ones plus the share of the last one's days gone by (today
+    included). A summed KPI's lines are multiplied by it (the target so far)."""
+    today = today or datetime.date.today()
+    count = count_periods(first, last)
+    if today > last.end:
+        return float(count)
+    days = (last.end - last.start).days + 1
+    passed = min(days, max(0, (today - last.start).days + 1))
+    return count - 1 + passed / days
+
+
+def build(req, viewer, settings=None, page=None, per_page=None, today=None):
     """The :class:`Stack` for ``req`` as ``viewer`` (an :class:`Audience`) may see it.
 
     A stack by person is paged when ``page`` and ``per_page`` are given: ``rows`` holds that page
     (ranked among everyone), and ``you`` the viewer's own row when it is on another page. Every
     value, benchmark and attainment is computed to rank the whole stack, but only the rows shown
     are judged by the band rule and named, so a page of 50 costs little more than the one
-    aggregate query, however many people the stack holds."""
+    aggregate query, however many people the stack holds. ``today`` (default: the real today)
+    decides whether the range is in progress and how much of it a summed KPI's lines cover."""
     settings = settings or org_settings.get()
+    today = today or datetime.date.today()
     kpi = req.kpi
     span = Period(req.first.start, req.last.end, kpi.cadence)
     count = count_periods(req.first, req.last)
+    share = target_share(req.first, req.last, today)
     found = person_values(kpi, span, viewer.visible)
     lines = benchmarks.load([kpi.id]).get(kpi.id, []) if found else []
-    entries = _entries(kpi, found, lines, span, count)
+    entries = _entries(kpi, found, lines, span, share)
     stack = Stack(request=req, audience=viewer, span=span, period_count=count,
                   min_group_size=settings.min_group_size,
-                  you_missing=not any(e.id == viewer.person.id for e in entries))
+                  you_missing=not any(e.id == viewer.person.id for e in entries),
+                  in_progress=today <= req.last.end, target_share=share)
     if req.by == "person":
         _person_page(stack, entries, viewer, settings, page, per_page)
     else:
@@ -302,9 +341,9 @@ class _Entry:
                           start_date=Person.start_date.python_value(d[START_DATE]))
 
 
-def _entries(kpi, found, lines, span, count):
+def _entries(kpi, found, lines, span, share):
     """An :class:`_Entry` per row of :func:`person_values`: its line for the person's role and level
-    in force on the span's first day (scaled for a summed KPI) and its attainment. The line is looked
+    in force on the span's first day (scaled by ``share`` for a summed KPI) and its attainment. The line is looked
     up once per role and level, not once per person."""
     lines_for, entries = {}, []
     for row in found:
@@ -312,7 +351,7 @@ def _entries(kpi, found, lines, span, count):
         if key not in lines_for:
             line, _ = benchmarks.applicable(lines, row[ROLE_ID], row[LEVEL_ID], span.start)
             bench = benchmarks.info(line, row[ROLE], row[LEVEL])
-            lines_for[key] = benchmarks.scaled(bench, count) if kpi.rollup == "sum" else bench
+            lines_for[key] = benchmarks.scaled(bench, share) if kpi.rollup == "sum" else bench
         bench = lines_for[key]
         value = float(row[VALUE])
         entries.append(_Entry(row[ID], value, row, bench, benchmarks.attainment(value, bench, kpi.direction)))

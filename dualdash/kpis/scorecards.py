@@ -33,6 +33,8 @@ class Point:
     benchmark: object
     judgement: Judgement
     attainment: Optional[float]
+    #: The note entered with the value (for a rolled-up view, the notes of the periods inside it).
+    note: Optional[str] = None
 
     @property
     def band(self):
@@ -181,10 +183,12 @@ def _point(kpi, person, pinfo, view, values, lines, ws, fy, today, shared):
             shared[key] = (False, view, _periods_inside(view, kpi.cadence, ws, fy, today) if summed else 1)
     one_period, period, factor = shared[key]
     if one_period:
-        value = own.get(period.start, (None, None))[0]
+        value, note = own.get(period.start, (None, None))
+        note = note or None
     else:
-        inside = sorted((start, v[0]) for start, v in own.items() if view.start <= start <= view.end)
-        value = rollup(kpi.rollup, [v for _, v in inside])
+        inside = sorted((start, v) for start, v in own.items() if view.start <= start <= view.end)
+        value = rollup(kpi.rollup, [v[0] for _, v in inside])
+        note = " · ".join(v[1] for _, v in inside if v[1]) or None
     line_key = ("line", kpi.id, person.role_id, person.level_id, period.start, factor)
     if line_key not in shared:
         row, _ = benchmarks.applicable(lines.get(kpi.id, []), person.role_id, person.level_id, period.start)
@@ -198,7 +202,7 @@ def _point(kpi, person, pinfo, view, values, lines, ws, fy, today, shared):
             shared[info_key] = kpi_info(kpi)
         judgement = judge(kpi.band_rule, value, shared[info_key], bench, pinfo, period)
     return Point(period=period, value=value, benchmark=bench, judgement=judgement,
-                 attainment=benchmarks.attainment(value, bench, kpi.direction))
+                 attainment=benchmarks.attainment(value, bench, kpi.direction), note=note)
 
 
 def rollup(how, numbers):

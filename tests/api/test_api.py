@@ -281,10 +281,10 @@ def test_scorecard_fields_values_bands_and_history(client, sample_kpis, sample_o
     assert calls["attainment"] == pytest.approx(7 / 5)
     assert calls["band_error"] is None
     assert calls["history"] == [
-        {"period": "2025-W44", "start": "2025-10-27", "value": None, "band": None},
-        {"period": "2025-W45", "start": "2025-11-03", "value": 3, "band": "fails"},
-        {"period": "2025-W46", "start": "2025-11-10", "value": None, "band": None},
-        {"period": "2025-W47", "start": "2025-11-17", "value": 7, "band": "meets"},
+        {"period": "2025-W44", "start": "2025-10-27", "value": None, "note": None, "band": None},
+        {"period": "2025-W45", "start": "2025-11-03", "value": 3, "note": None, "band": "fails"},
+        {"period": "2025-W46", "start": "2025-11-10", "value": None, "note": None, "band": None},
+        {"period": "2025-W47", "start": "2025-11-17", "value": 7, "note": None, "band": "meets"},
     ]
     assert revenue["band"] == "exceeds" and revenue["attainment"] == pytest.approx(1.6)
     assert revenue["benchmark"]["role"] is None and revenue["benchmark"]["meets"] == 1000
@@ -441,3 +441,30 @@ def test_the_openapi_document_is_well_formed():
 def test_the_openapi_document_passes_the_validator():
     validator = pytest.importorskip("openapi_spec_validator")
     validator.validate(json.loads(json.dumps(DOCUMENT)))
+
+
+def test_a_note_posted_with_a_value_comes_back_in_the_scorecard(client, sample_kpis, sample_org):
+    headers = bearer(sample_org.manager)
+    r = post(client, headers, [item("member", value=4, note="Half the week at the trade fair"),
+                               item("member", kpi="revenue", value=1200)])
+    assert r.status_code == 200, r.json
+    card = scorecard(client, headers, "member@example.com", period="2025-W47", history=2).json
+    calls, revenue = card["kpis"]
+    assert calls["note"] == "Half the week at the trade fair"
+    assert revenue["note"] is None
+    assert calls["history"][-1]["note"] == "Half the week at the trade fair"
+    assert calls["history"][0]["note"] is None
+    schema = DOCUMENT["components"]["schemas"]
+    assert "note" in schema["ScorecardKPI"]["properties"] and "note" in schema["HistoryPoint"]["properties"]
+
+
+def test_values_before_the_start_date_are_written_with_a_warning(client, sample_kpis, sample_org):
+    Person.update(start_date=D(2025, 11, 20)).where(Person.id == sample_org.member.id).execute()
+    headers = bearer(sample_org.manager)
+    r = post(client, headers, [item("member", period="2025-W46"), item("member", period="2025-W45"),
+                               item("member", period="2025-W47"), item("member2", period="2025-W45")])
+    assert r.status_code == 200, r.json
+    assert r.json["created"] == 4
+    assert r.json["warnings"] == ["2 values are dated before the person's start date."]
+    again = post(client, headers, [item("member2", period="2025-W44")])
+    assert "warnings" not in again.json

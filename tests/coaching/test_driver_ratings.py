@@ -339,3 +339,27 @@ def test_the_page_runs_a_fixed_number_of_queries(app, sample_org, as_manager, co
                 rate(org.member, org.member, 2, driver=d.key, is_self=True, on=TODAY - datetime.timedelta(days=days))
     many = count_queries(lambda: as_manager.get(url(org.member)))
     assert few == many
+
+
+def test_a_rating_before_the_start_date_is_saved_with_a_warning(app, sample_org, as_manager):
+    from dualdash.org.models import Person
+    org = sample_org
+    later = datetime.date.today() + datetime.timedelta(days=10)
+    with app.app_context():
+        Person.update(start_date=later).where(Person.id == org.member.id).execute()
+    r = as_manager.post(url(org.member), data={"score_communication": "3"}, follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "Saved 1 rating for Mo Member." in html
+    assert f"Warning: Mo Member&#39;s start date is {later.isoformat()}" in html
+    assert len(ratings(app)) == 1  # a warning, not a refusal
+    # The form itself says so before anything is saved.
+    with app.app_context():
+        meeting = Meeting.create(manager=org.manager, report=org.member,
+                                 scheduled_for=datetime.datetime.combine(datetime.date.today(), datetime.time(10)))
+    form = as_manager.get(url(org.member, meeting)).get_data(as_text=True)
+    assert_valid_html(as_manager.get(url(org.member, meeting)))
+    assert "is dated before it. It is saved all the same" in form
+    with app.app_context():
+        Person.update(start_date=datetime.date(2020, 1, 1)).where(Person.id == org.member.id).execute()
+    assert "dated before" not in as_manager.get(url(org.member, meeting)).get_data(as_text=True)

@@ -276,3 +276,25 @@ class TestBrokenPlugin:
         r = as_manager.get(url(meeting))
         assert r.status_code == 200 and "broken_worksheet" in text_of(r) and "boom" in text_of(r)
         assert as_manager.get(url(meeting, format="pdf")).status_code == 200
+
+
+def test_the_note_of_a_value_is_on_the_worksheet_and_on_its_kpis_agenda_item(app, as_manager, sample_org,
+                                                                            sample_kpis):
+    with app.test_request_context():
+        Measurement.create(person=sample_org.member, kpi=sample_kpis.revenue, period_start=WEEK, value=200,
+                           note="Lost the Acme renewal to a competitor")
+        meeting = Meeting.create(manager=sample_org.manager, report=sample_org.member, scheduled_for=MEETING_AT)
+        agenda.prepare(meeting, scorecards.people_with_details([sample_org.member.id])[sample_org.member.id],
+                       today=TODAY)
+        item = AgendaItem.get((AgendaItem.meeting == meeting) & AgendaItem.source.startswith("kpi:revenue"))
+    sheet = as_manager.get(url(meeting))
+    assert sheet.status_code == 200
+    assert_valid_html(sheet)
+    body = text_of(sheet)
+    assert "Note: Lost the Acme renewal to a competitor" in body           # the scorecard snapshot
+    assert "Note on the value: Lost the Acme renewal to a competitor" in body  # the agenda item
+    page = as_manager.get(f"/meetings/{meeting.id}")
+    assert page.status_code == 200
+    assert_valid_html(page)
+    item_html = text_of(page).split(f'id="item-{item.id}"', 1)[1].split("</li>", 1)[0]
+    assert "Lost the Acme renewal to a competitor" in item_html

@@ -358,3 +358,25 @@ def test_the_grid_carries_a_csrf_token(app, as_manager, sample_org, sample_kpis)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html.split('class="entry-grid-form"')[1]).group(1)
     assert as_manager.post(GRID, data={name: "3", "csrf_token": token}).status_code == 302
     assert len(stored()) == 1
+
+
+def test_a_value_before_the_persons_start_date_is_saved_with_a_warning(app, as_manager, sample_org, sample_kpis):
+    org, k = sample_org, sample_kpis
+    with app.app_context():
+        Person.update(start_date=D(2026, 12, 1)).where(Person.id == org.member.id).execute()
+    page = as_manager.get(GRID).get_data(as_text=True)
+    assert "Warning: started 2026-12-01, after this period" in page
+    assert page.count("after this period") == 1  # only the person who started later
+    data = {f"v-{cell(org.member, k.calls)}": "12", f"n-{cell(org.member, k.calls)}": "",
+            f"v-{cell(org.member, k.revenue)}": "900", f"n-{cell(org.member, k.revenue)}": "",
+            f"v-{cell(org.member2, k.calls)}": "7", f"n-{cell(org.member2, k.calls)}": ""}
+    response = as_manager.post(GRID, data=data, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Saved: 3 new, 0 changed, 0 removed." in html
+    assert "Warning: 2 values are dated before the person&#39;s start date" in html
+    assert len(stored()) == 3  # a warning, not a refusal
+    # A period the person had started by: no warning.
+    with app.app_context():
+        Person.update(start_date=D(2026, 11, 18)).where(Person.id == org.member.id).execute()
+    again = as_manager.post(GRID, data=data, follow_redirects=True).get_data(as_text=True)
+    assert "start date" not in again

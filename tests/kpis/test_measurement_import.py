@@ -387,3 +387,36 @@ def test_the_import_leaves_foreign_key_checks_on(app, run_import, sample_org, sa
     if db.param == "?":
         with db.connection_context():
             assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+EARLY = HEADER + (
+    "member@example.com,calls,2026-W45,12,\n"   # before 2026-11-16: early
+    "member@example.com,calls,2026-W46,12,\n"   # early
+    "member@example.com,revenue,2026-W46,900,\n"  # early
+    "member@example.com,calls,2026-W47,3,\n"    # the week they started: fine
+    "member@example.com,revenue,2026-W45,,\n"   # no data: nothing dated
+    "member2@example.com,calls,2026-W45,3,\n"   # no start date: fine
+)
+
+
+def _starts_in_w47(org):
+    Person.update(start_date=D(2026, 11, 18)).where(Person.id == org.member.id).execute()
+
+
+def test_the_import_report_warns_of_values_before_the_start_date(run_import, sample_org, sample_kpis):
+    _starts_in_w47(sample_org)
+    result = run_import(EARLY)
+    assert result.exit_code == 0, result.output
+    assert "Warning: 3 values are dated before the person's start date" in result.output
+    assert len(stored()) == 5  # imported anyway
+    quiet = run_import(GOOD)
+    assert "start date" not in quiet.output
+
+
+def test_the_upload_warns_of_values_before_the_start_date(as_manager, sample_org, sample_kpis):
+    _starts_in_w47(sample_org)
+    response = upload(as_manager, EARLY)
+    assert response.status_code == 302
+    page = as_manager.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Warning: 3 values are dated before the person&#39;s start date" in page
+    assert len(stored()) == 5

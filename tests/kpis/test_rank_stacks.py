@@ -353,3 +353,74 @@ def test_fixed_number_of_queries(app, stack_data, count_queries, login, by, roll
     with app.app_context():
         grow(org, k, 25)
     assert counts() == small
+
+
+# --- never later than the period in progress (issue 13, item 5) -------------------------------------
+
+def _weeks_around_today():
+    from dualdash.kpis import periods
+    today = datetime.date.today()
+    current = periods.containing(today, "weekly")
+    return today, current, [periods.shift(current, n) for n in range(-4, 4)]
+
+
+def test_later_from_the_default_range_stops_at_the_period_in_progress(app, sample_org, sample_kpis, as_admin):
+    from dualdash.kpis import periods
+    today, current, _ = _weeks_around_today()
+    with app.app_context():
+        put(sample_org.manager, sample_kpis.calls, current.start, 50)
+    html = as_admin.get("/rank-stacks/calls").get_data(as_text=True)
+    later = re.search(r'<a href="([^"]+)" rel="next">Later (\d+) →</a>', html)
+    assert later, "the default range has a later one: the week in progress"
+    href = later.group(1).replace("&amp;", "&")
+    assert later.group(2) == "1"
+    assert f"from={periods.key(current)}" in href and f"to={periods.key(current)}" in href
+    page = as_admin.get(href).get_data(as_text=True)
+    assert "in progress: judged against the target so far" in page
+    assert 'rel="next"' not in page  # nothing later than the period in progress
+    # Asked for weeks that have not happened, the range is brought back to the one in progress.
+    future = periods.shift(current, 3)
+    asked = as_admin.get("/rank-stacks/calls", query_string={"from": periods.key(current), "to": periods.key(future)})
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert periods.key(future) not in text and f'value="{periods.key(current)}"' in text
+    assert "in progress: judged against the target so far" in text
+    assert "Fails" not in table_text(text) or "Exceeds" in table_text(text)
+
+
+def table_text(html):
+    return re.sub(r"<[^>]+>", " ", html.split('<table class="rank-table">', 1)[1].split("</table>", 1)[0])
+
+
+def test_a_range_in_progress_is_judged_against_the_target_so_far(app, sample_org, sample_kpis):
+    from dualdash.kpis import rank_stacks
+    wednesday = D(2026, 11, 18)  # three days of 2026-W47 have passed (the week starts on Monday)
+    with app.app_context():
+        put(sample_org.manager, sample_kpis.calls, W47, 5)   # default line 10 / 20
+        put(sample_org.peer, sample_kpis.calls, W47, 9)
+        settings = org_settings.get()
+        req = rank_stacks.read_request(sample_kpis.calls, {"from": "2026-W47", "to": "2026-W50"}, settings,
+                                       today=wednesday)
+        assert (req.first.start, req.last.start) == (W47, W47)  # not three weeks that have not happened
+        stack = rank_stacks.build(req, rank_stacks.audience(sample_org.admin), settings, today=wednesday)
+        assert stack.in_progress and stack.target_share == pytest.approx(3 / 7)
+        bands = {row.name: row.band.value for row in stack.rows}
+        # 5 calls by Wednesday against 10 × 3/7 ≈ 4.3 meets; 9 against 20 × 3/7 ≈ 8.6 exceeds.
+        assert bands == {"Maria Manager": "meets", "Pete Peer": "exceeds"}
+        # A week that is over is judged against the whole week.
+        done = rank_stacks.build(req, rank_stacks.audience(sample_org.admin), settings, today=D(2026, 11, 30))
+        assert not done.in_progress and done.target_share == 1
+        assert {row.name: row.band.value for row in done.rows} == {"Maria Manager": "fails", "Pete Peer": "fails"}
+
+
+def test_the_api_brings_a_future_range_back_and_says_it_is_in_progress(app, sample_org, sample_kpis, client):
+    from dualdash.kpis import periods
+    today, current, weeks = _weeks_around_today()
+    with app.app_context():
+        put(sample_org.manager, sample_kpis.calls, current.start, 50)
+    body = api_stack(client, sample_org.admin, **{"from": periods.key(weeks[4]), "to": periods.key(weeks[7])})
+    assert body["from"] == body["to"] == periods.key(current)
+    assert body["in_progress"] is True
+    assert 0 < body["target_share"] <= 1
+    past = api_stack(client, sample_org.admin, **RANGE)
+    assert past["in_progress"] is False and past["target_share"] == 2

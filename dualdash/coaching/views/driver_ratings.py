@@ -53,6 +53,9 @@ def person(person_id):
             else:
                 flash(f"Saved {len(created)} {'self-' if mode == 'self' else ''}rating"
                       f"{'s' if len(created) != 1 else ''} for {who.name}.", "success")
+                warning = driver_ratings.before_start_warning(who)
+                if warning:
+                    flash(f"Warning: {warning} (saved anyway: check the start date).", "warning")
                 if meeting:
                     return redirect(meeting_url(meeting.id))
                 return redirect(url_for("driver_ratings.person", person_id=who.id))
@@ -63,7 +66,8 @@ def person(person_id):
     return render_template("coaching/drivers/person.html", person=who, mode=mode, meeting=meeting, form=form,
                            histories=found, charts=charts, any_drivers=bool(all_drivers),
                            start=start, end=end, score_text=driver_ratings.score_text,
-                           meeting_url=meeting_url, window_days=driver_ratings.WINDOW_DAYS), status
+                           meeting_url=meeting_url, window_days=driver_ratings.WINDOW_DAYS,
+                           before_start=driver_ratings.before_start_warning(who) if form else None), status
 
 
 def meeting_url(meeting_id):

@@ -66,6 +66,7 @@ class AgendaRow:
     questions: list
     link: tuple  # (href, label) or None
     form: ItemForm = None
+    value_note: str = None  # a KPI's item: the note entered with the value it is about
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -100,8 +101,12 @@ def _render(meeting, status=200, forms=None, conflict=None):
     is_report = current_user.id == meeting.report_id
     fw = plugins.current()
     rows = []
-    for item in core.agenda_of(meeting):
-        row = AgendaRow(item, agenda.questions(item), _source_link(item, meeting))
+    items = list(core.agenda_of(meeting))
+    value_notes = agenda.value_notes(report, meeting.scheduled_for.date()) \
+        if any(agenda.kpi_key(item) for item in items) else {}
+    for item in items:
+        row = AgendaRow(item, agenda.questions(item), _source_link(item, meeting),
+                        value_note=value_notes.get(agenda.kpi_key(item)))
         if lead:
             row.form = forms.get(item_prefix(item.id)) or ItemForm(
                 formdata=None, prefix=item_prefix(item.id),

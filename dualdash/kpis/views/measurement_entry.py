@@ -120,10 +120,13 @@ def grid():
                    **_navigation(choice, page, settings))
     if request.method == "POST":
         # The CSRF token was checked before this view ran (CSRFProtect); the cells are checked here.
-        counts, problems, strays = _save(rows, choice, request.form)
+        counts, problems, strays, before_start = _save(rows, choice, request.form)
         if counts is not None:
             flash(f"Saved: {counts.created} new, {counts.updated} changed, {counts.removed} removed.",
                   "success")
+            if before_start:
+                flash(f"Warning: {measurements.before_start_warning(before_start)} (saved anyway: check the "
+                      "period and their start date).", "warning")
             return redirect(context["grid_url"])
         context["problems"] = problems
         if strays:
@@ -277,8 +280,10 @@ def _take_typed(rows, form):
 def _save(rows, choice, form):
     """Check every cell sent and, when all are valid, write them and audit the save.
 
-    Returns ``(counts, problems, strays)``: counts is None when nothing was written. A cell that
-    was not sent at all is left as it is; an empty one removes its stored value."""
+    Returns ``(counts, problems, strays, values before the person's start)``: counts is None when
+    nothing was written. A cell that was not sent at all is left as it is; an empty one removes its
+    stored value. A value of a period that ended before the person's start date is saved, with a
+    warning."""
     _take_typed(rows, form)
     cells, raw, problems = {}, [], []
     day = choice.period.start.isoformat()  # a date inside the period: read back the same for any week start
@@ -297,7 +302,7 @@ def _save(rows, choice, form):
             raw.append((cell.id, cell.person.email, cell.kpi.key, day, cell.value, cell.note))
     known = {f"{prefix}-{cell_id}" for cell_id in cells for prefix in "vn"}
     strays = [name for name in form if CELL_NAME.match(name) and name not in known]
-    entries, found = measurements.validate(current_user._get_current_object(), raw, noun="cell")
+    entries, found, before_start = measurements.check(current_user._get_current_object(), raw, noun="cell")
     order = {cell_id: index for index, cell_id in enumerate(cells)}
     problems = sorted(problems + found, key=lambda p: order.get(p.where, -1))
     for problem in problems:
@@ -308,13 +313,13 @@ def _save(rows, choice, form):
             cell.errors[target] = f"{cell.errors[target]} {message}" if target in cell.errors else message
     if problems or strays:
         listed = [(cells.get(p.where), "n" if p.field == "note" else "v", _sentence(p.message)) for p in problems]
-        return None, listed, strays
+        return None, listed, strays, 0
     with database.atomic():
         counts = measurements.write(entries, current_user.id, audit_each=True)
         record(AUDIT_ACTION, "Measurement", after={
             "period": periods.key(choice.period, org_settings.get().fiscal_year_start_month),
             "cadence": choice.cadence, "cells": len(entries), **asdict(counts)})
-    return counts, [], []
+    return counts, [], [], before_start
 
 
 def _navigation(choice, page, settings):
@@ -368,6 +373,9 @@ def import_csv():
                                                         source=f"upload: {filename}")
         if report.ok:
             flash(f"Imported {filename}: {report.summary()}.", "success")
+            if report.warning():
+                flash(f"Warning: {report.warning()} (imported anyway: check those periods and start "
+                      "dates).", "warning")
             return redirect(url_for(".import_csv"))
     status = 400 if (report is not None and not report.ok) or form.errors else 200
     return render_template("kpis/measurements/import.html", form=form, report=report, filename=filename,

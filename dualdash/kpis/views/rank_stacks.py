@@ -38,26 +38,27 @@ def show(kpi_key):
     kpi = g.kpi
     settings = org_settings.get()
     fy = settings.fiscal_year_start_month
+    today = datetime.date.today()
     viewer = rank_stacks.audience(current_user._get_current_object(), access.my_subtree())
     typed = {name: (request.args.get(name) or "").strip() for name in ("from", "to", "by", "order")}
     context = {"kpi": kpi, "viewer": viewer, "settings": settings, "example": EXAMPLES[kpi.cadence],
                "fmt": rank_stacks.format_value, "pct": rank_stacks.format_attainment,
                "group_noun": GROUP_NOUN, "periods": periods, "fy": fy, "row_label": row_label,
-               "today": datetime.date.today()}
+               "today": today}
     try:
-        req = rank_stacks.read_request(kpi, request.args, settings)
+        req = rank_stacks.read_request(kpi, request.args, settings, today)
     except rank_stacks.BadRequest as exc:
         form = {**typed, "by": typed["by"] or "person", "order": typed["order"] or "value"}
         return render_template("kpis/rank_stacks/show.html", stack=None, errors=dict(exc.errors), form=form,
                                **context), 400
     # A stack by person shows one page of rows (ranked among everyone) and always the viewer's own.
     stack = rank_stacks.build(req, viewer, settings, page=request.args.get("page", 1, type=int),
-                              per_page=current_app.config["PEOPLE_PER_PAGE"])
+                              per_page=current_app.config["PEOPLE_PER_PAGE"], today=today)
     form = {"from": periods.key(req.first, fy), "to": periods.key(req.last, fy), "by": req.by,
             "order": req.order}
     return render_template("kpis/rank_stacks/show.html", stack=stack, errors={}, form=form,
                            defaulted=not (typed["from"] or typed["to"]), chart=_chart(stack),
-                           nav=_navigation(req, stack.period_count, settings), **context)
+                           nav=_navigation(req, stack.period_count, settings, today), **context)
 
 
 def row_label(row, stack):
@@ -102,14 +103,22 @@ def _chart(stack):
                      chart_id="rank-stack-chart")
 
 
-def _navigation(req, count, settings):
-    """Query arguments for the same-length range just before and just after this one."""
+def _navigation(req, count, settings, today):
+    """Query arguments for the same-length range just before and just after this one. There is no
+    later range once this one reaches the period in progress, and a later one ends there at most."""
     ws, fy = settings.week_start, settings.fiscal_year_start_month
+    current = rank_stacks.current_period(req.kpi, settings, today)
     try:
         earlier = (periods.shift(req.first, -count, ws, fy), periods.shift(req.last, -count, ws, fy))
         later = (periods.shift(req.first, count, ws, fy), periods.shift(req.last, count, ws, fy))
     except (OverflowError, ValueError):
         return None
+    if req.last.start >= current.start:
+        later = None
+    elif later[1].start > current.start:
+        later = (later[0], current)
     common = {"by": req.by, "order": req.order}
-    return {name: {"from": periods.key(first, fy), "to": periods.key(last, fy), **common}
-            for name, (first, last) in (("earlier", earlier), ("later", later))}
+    nav = {name: {"from": periods.key(pair[0], fy), "to": periods.key(pair[1], fy), **common} if pair else None
+           for name, pair in (("earlier", earlier), ("later", later))}
+    nav["later_count"] = rank_stacks.count_periods(*later) if later else 0
+    return nav

@@ -296,6 +296,7 @@ class Cell:
     value: str
     band_class: str
     band_label: str
+    note: str | None = None
 
 
 def _grid(cards, team=None):
@@ -329,7 +330,8 @@ def _grid(cards, team=None):
                 cells.append(None)
             else:
                 point = row.current
-                cells.append(Cell(format_value(point.value, kpi), band_class(point.band), band_label(point.band)))
+                cells.append(Cell(format_value(point.value, kpi), band_class(point.band), band_label(point.band),
+                                  point.note))
         lines.append((card, cells))
     return Grid(kpis=kpis, rows=rows, totals=totals, team=team, counts=counts, lines=lines)
 
