@@ -1,6 +1,7 @@
 """The application factory: the composition root, where the shell, the domains and the API are put
 together (see docs/architecture.md)."""
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -19,6 +20,22 @@ def templates_dir():
     return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
+def default_instance_path():
+    """The instance folder when neither INSTANCE_PATH nor DUALDASH_INSTANCE names one: ``instance/``
+    at the top of a checkout (an editable install included), else ``<virtualenv>/var/dualdash-instance``.
+
+    Flask's own default for an installed package is named after the module (``dualdash.app-instance``);
+    an install that already keeps its data there goes on using it."""
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "instance"
+    var = Path(sys.prefix) / "var"
+    older = var / "dualdash.app-instance"
+    if older.is_dir() and not (var / "dualdash-instance").exists():
+        return older
+    return var / "dualdash-instance"
+
+
 def create_app(test_config=None, *, strict_plugins=True):
     """Build a Dual Dash app: configuration, database, plugins, sign-in, pages and commands.
 
@@ -29,7 +46,7 @@ def create_app(test_config=None, *, strict_plugins=True):
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("DUALDASH_INSTANCE")
     app = Flask(
         __name__,
-        instance_path=str(Path(instance).resolve()) if instance else None,
+        instance_path=str(Path(instance).resolve() if instance else default_instance_path()),
         instance_relative_config=True,
         template_folder=str(templates_dir()),
     )

@@ -1,12 +1,18 @@
 """The database: one peewee ``Database`` per app, bound to the models through a proxy,
 a connection per request, and the schema migrations."""
 import datetime
+import random
+import sqlite3
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from peewee import DatabaseProxy, Model, sort_models
+from peewee import DatabaseProxy, Model, OperationalError, SqliteDatabase, sort_models
+from peewee import _savepoint as PeeweeSavepoint
+from peewee import _transaction as PeeweeTransaction
 from playhouse import db_url
 from playhouse.migrations import Runner
 
@@ -23,6 +29,131 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "synchronous": "normal",
 }
+
+#: A write transaction that cannot take the write lock (after SQLite's busy_timeout) is tried again
+#: this many times in all, waiting a little longer each time; then the request is answered 503.
+WRITE_ATTEMPTS = 4
+WRITE_BACKOFF = 0.05  # seconds before the second attempt, doubled each time, with jitter
+#: What a 503 over a busy database tells the client to wait (seconds).
+RETRY_AFTER = 2
+
+
+class DatabaseBusy(OperationalError):
+    """The database stayed locked by other writers through every attempt: try again shortly."""
+
+
+#: The operational errors of the drivers as well as peewee's: the measurement store uses the driver's
+#: own cursor, so its errors are not wrapped by peewee.
+OPERATIONAL_ERRORS = (OperationalError, sqlite3.OperationalError)
+try:  # pragma: no cover - PostgreSQL installs only
+    import psycopg2
+    OPERATIONAL_ERRORS += (psycopg2.OperationalError,)
+except ImportError:  # pragma: no cover
+    pass
+
+
+def is_busy(exc):
+    """True when ``exc`` is the database saying another connection holds the lock."""
+    text = str(exc).lower()
+    return isinstance(exc, OPERATIONAL_ERRORS) and ("database is locked" in text or "database is busy" in text
+                                                  or "database table is locked" in text)
+
+
+#: What an import says when the database ran out of disk space (SQLite rolls the import back whole).
+DISK_FULL_IMPORT = ("The disk is full; nothing was imported (the data stored before is safe). "
+                    "Free some disk space and import again.")
+
+
+def is_disk_full(exc):
+    """True when ``exc`` is the database running out of disk space."""
+    text = str(exc).lower()
+    return isinstance(exc, OPERATIONAL_ERRORS) and ("disk is full" in text or "no space left" in text
+                                                  or "could not extend file" in text)
+
+
+def _sqlite_in_transaction(db):
+    return not db.is_closed() and db.connection().in_transaction
+
+
+class _SqliteWriteTransaction(PeeweeTransaction):
+    """peewee's transaction, begun with ``BEGIN IMMEDIATE``, whose rollback does not hide the cause
+    of the failure: when SQLite has already rolled the transaction back itself (a full disk, an I/O
+    error), there is nothing left to roll back, and the original error is what the caller sees."""
+
+    def rollback(self, begin=True):
+        if not _sqlite_in_transaction(self.db):
+            self.db._clear_commit_callbacks()
+            if begin:
+                self._begin()
+            return
+        super().rollback(begin)
+
+
+class _SqliteSavepoint(PeeweeSavepoint):
+    """A savepoint inside a write transaction, with the same care: once SQLite has rolled the whole
+    transaction back, the savepoint is gone and rolling back to it would only hide the cause."""
+
+    def rollback(self, begin=True):
+        if _sqlite_in_transaction(self.db):
+            super().rollback(begin)
+
+
+@contextmanager
+def write_transaction(db=None):
+    """A transaction that reads and then writes: every write path uses it instead of ``atomic()``.
+
+    On SQLite it takes the write lock from the start (``BEGIN IMMEDIATE``): a deferred transaction
+    that has read and then writes fails at once with "database is locked" when another connection
+    wrote meanwhile, whatever the busy_timeout. Taking the lock waits up to busy_timeout; a lock that
+    stays taken is tried again :data:`WRITE_ATTEMPTS` times with a growing pause, then raises
+    :class:`DatabaseBusy` (the app answers 503 with Retry-After). Inside another transaction it is a
+    savepoint, and on PostgreSQL it is plain ``atomic()``. Yields the transaction (``rollback()``)."""
+    db = db if db is not None else database.obj
+    if not isinstance(db, SqliteDatabase):
+        with db.atomic() as transaction:
+            yield transaction
+        return
+    if db.transaction_depth() > 0:
+        with _SqliteSavepoint(db) as savepoint:
+            yield savepoint
+        return
+    transaction = _SqliteWriteTransaction(db, lock_type="IMMEDIATE")
+    pause = WRITE_BACKOFF
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            transaction.__enter__()
+            break
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if attempt == WRITE_ATTEMPTS:
+                raise DatabaseBusy("The database is busy with other writes; try again in a moment.") from exc
+            # Jitter, so that the waiting writers do not all come back at once (not security).
+            time.sleep(pause * (1 + random.random()))  # nosec B311
+            pause *= 2
+    try:
+        yield transaction
+    except BaseException as exc:
+        transaction.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    else:
+        transaction.__exit__(None, None, None)
+
+
+@contextmanager
+def without_waiting(db=None):
+    """Run a write that may be skipped: on SQLite it does not wait for a lock held elsewhere
+    (busy_timeout 0 for the duration). A busy database raises at once, for the caller to skip."""
+    db = db if db is not None else database.obj
+    if not isinstance(db, SqliteDatabase):
+        yield
+        return
+    waited = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    db.execute_sql("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 
@@ -78,8 +209,23 @@ def init_app(app):
         if not db.is_closed():
             db.close()
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)
+    def _busy(exc):
+        # A database that stayed locked through every attempt (or a lock met outside
+        # write_transaction): the request can be sent again in a moment. Anything else is a failure.
+        if isinstance(exc, DatabaseBusy) or is_busy(exc):
+            return busy_response()
+        raise exc
+
     app.cli.add_command(init_command)
     app.cli.add_command(migrate_command)
+
+
+def busy_response():
+    """503 with Retry-After, as plain text (the API answers in JSON itself)."""
+    return ("The database is busy with other changes; nothing was changed. Try again in a moment.\n",
+            503, {"Retry-After": str(RETRY_AFTER), "Content-Type": "text/plain; charset=utf-8"})
 
 
 def bind(db):

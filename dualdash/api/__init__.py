@@ -3,16 +3,21 @@
 Each area's endpoints live in their own module of this package and register on :data:`bp`; each
 declares its access rule with ``@allow(…)`` like every page (:mod:`dualdash.shared.access`), and
 the gate signs the request in from its token before the rule is applied."""
-from flask import Blueprint, g, jsonify, request
+import datetime
+
+from flask import Blueprint, after_this_request, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
-from dualdash.db import utcnow
+from dualdash.db import OPERATIONAL_ERRORS, RETRY_AFTER, DatabaseBusy, is_busy, utcnow, without_waiting
 from dualdash.org.models import Person
 from dualdash.shared.access import sign_in_with
 from dualdash.web.models import ApiToken
 from dualdash.web.tokens import hash_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: A token's last use is recorded at most this often, so that reading needs no write lock each time.
+LAST_USED_EVERY = datetime.timedelta(minutes=1)
 
 
 def error(status, message, headers=None, **extra):
@@ -41,8 +46,29 @@ def authenticate():
            .first())
     if row is None:
         return None, "This API token is unknown, revoked, or its owner is deactivated."
-    ApiToken.update(last_used_at=utcnow()).where(ApiToken.id == row.id).execute()
+    if row.last_used_at is None or utcnow() - row.last_used_at >= LAST_USED_EVERY:
+        token_id = row.id
+
+        @after_this_request
+        def _record_use(response):
+            record_use(token_id)
+            return response
     return row.person, None
+
+
+def record_use(token_id):
+    """Set a token's last use to now, once the request has done its work, unless it was set in the
+    last minute. It never fails or holds up the request: a database busy with a writer skips it
+    (the next request a minute on records it), as does any other database error."""
+    now = utcnow()
+    try:
+        with without_waiting():
+            ApiToken.update(last_used_at=now).where(
+                (ApiToken.id == token_id)
+                & (ApiToken.last_used_at.is_null() | (ApiToken.last_used_at <= now - LAST_USED_EVERY))).execute()
+    except OPERATIONAL_ERRORS as exc:
+        if not is_busy(exc):
+            current_app.logger.warning("Could not record the use of API token %s: %s", token_id, exc)
 
 
 def _json_error(exc):
@@ -60,7 +86,9 @@ for _code in default_exceptions:
 
 @bp.errorhandler(Exception)
 def _json_failure(exc):
-    from flask import current_app
+    if isinstance(exc, DatabaseBusy) or is_busy(exc):
+        return error(503, "The database is busy with other changes; nothing was changed by this request. "
+                          "Send it again in a moment.", headers={"Retry-After": str(RETRY_AFTER)})
     current_app.logger.exception("API request failed")
     return error(500, "The server failed to answer this request; nothing was changed by it.")
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from flask import g, jsonify, request
 
 from dualdash.api import bp, error
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.kpis import measurements
 from dualdash.org import audit
 from dualdash.shared.access import allow
@@ -48,7 +48,7 @@ def post_measurements():
         bad = len({p["index"] for p in problems})
         return error(400, f"{bad} of {len(items)} item{'s' if len(items) != 1 else ''} "
                           f"{'is' if bad == 1 else 'are'} not valid; nothing was written.", errors=problems)
-    with database.atomic():
+    with write_transaction():
         # Each changed value is audited with its value before and after, plus one entry for the batch:
         # who sent how much, and what it changed.
         counts = measurements.write(entries, actor.id, audit_each=True)

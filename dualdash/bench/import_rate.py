@@ -17,6 +17,7 @@ from typing import Optional
 
 from dualdash.bench.memory import peak_rss_since, start_peak_rss
 from dualdash.bench.pages import BenchError
+from dualdash.db import write_transaction
 
 
 @dataclass
@@ -58,7 +59,7 @@ def write_csv(path, db, rows, before, seed=7):
 
 def remove_before(db, day):
     """Delete every value of a period starting before ``day`` (what the import added)."""
-    with db.atomic():
+    with write_transaction(db):
         # Safe: only table/column names from the models and placeholders in the SQL; values are bound.
         db.execute_sql(f"DELETE FROM measurement WHERE period_start < {db.param}", (day.isoformat(),))  # nosec B608
 

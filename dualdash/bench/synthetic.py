@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from dualdash.bench.pages import BenchError
-from dualdash.db import get_db, is_empty, schema_status, upgrade
+from dualdash.db import get_db, is_empty, schema_status, upgrade, write_transaction
 
 MARK = "benchmark.organization"
 
@@ -120,7 +120,7 @@ def _build(app, people, weeks, seed, echo):
             upgrade(db)
         with db.connection_context():
             build_synthetic(people, weeks=weeks, seed=seed)
-            with db.atomic():
+            with write_transaction(db):
                 first = db.execute_sql(
                     "SELECT MIN((SELECT MIN(m.period_start) FROM measurement m WHERE m.kpi_id = k.id)) FROM kpi k"
                 ).fetchone()[0]

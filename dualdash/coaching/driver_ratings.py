@@ -12,7 +12,7 @@ from typing import Optional
 from peewee import SQL, fn
 
 from dualdash.coaching.models import DriverRating
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.org import audit
 from dualdash.org.models import Person
 from dualdash.plugins import manager as plugins
@@ -121,7 +121,7 @@ def record(person, rater, entries, *, is_self=False, meeting=None, today=None, d
     if errors:
         raise Invalid(errors)
     today = today or datetime.date.today()
-    with database.atomic():
+    with write_transaction():
         created = [DriverRating.create(person=person.id, rated_by=rater.id, driver_key=e.driver_key,
                                        score=e.score, comment=(e.comment or "").strip(),
                                        meeting=meeting.id if meeting else None, rated_on=today,

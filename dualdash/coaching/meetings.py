@@ -13,7 +13,7 @@ import datetime
 from peewee import IntegrityError
 
 from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, PrivateNote
-from dualdash.db import database, utcnow
+from dualdash.db import utcnow, write_transaction
 from dualdash.org.audit import record, snapshot
 
 #: "Repeat every" choices offered when scheduling (days).
@@ -61,7 +61,7 @@ def _audit_values(meeting):
 
 def schedule(manager, report, when, repeat_every_days=None):
     """Create a planned 1:1 led by ``manager`` with ``report`` at ``when``; recorded in the audit trail."""
-    with database.atomic():
+    with write_transaction():
         meeting = Meeting.create(manager=manager.id if hasattr(manager, "id") else manager,
                                  report=report.id if hasattr(report, "id") else report,
                                  scheduled_for=when, repeat_every_days=repeat_every_days or None)
@@ -75,7 +75,7 @@ def mark_held(meeting, at=None):
 
     Returns ``(held, next_meeting)``: ``held`` is False when it was already held or cancelled
     (e.g. a second click, or someone else was quicker) — then nothing is created twice."""
-    with database.atomic():
+    with write_transaction():
         before = _audit_values(meeting)
         held_at = at or utcnow()
         changed = (Meeting.update(status="held", held_at=held_at, version=Meeting.version + 1)
@@ -93,7 +93,7 @@ def mark_held(meeting, at=None):
 
 def cancel(meeting):
     """Cancel a planned meeting (a held one stays held). Returns False when it was not planned."""
-    with database.atomic():
+    with write_transaction():
         before = _audit_values(meeting)
         changed = (Meeting.update(status="cancelled", version=Meeting.version + 1)
                    .where((Meeting.id == meeting.id) & (Meeting.status == "planned")).execute())
@@ -114,7 +114,7 @@ def _bump(meeting_id, based_on, **values):
 def save_shared_notes(meeting, based_on, text):
     """Save the shared notes if nobody saved the meeting since version ``based_on``. Returns True
     when saved (``meeting`` then holds the new text and version), False on a conflict."""
-    with database.atomic():
+    with write_transaction():
         before = {"shared_notes": meeting.shared_notes, "version": meeting.version}
         if not _bump(meeting.id, based_on, shared_notes=text):
             return False
@@ -126,7 +126,7 @@ def save_shared_notes(meeting, based_on, text):
 def save_check_in(meeting, based_on, score, word):
     """Save the check-in (1–5 and a word, either may be empty) with the version check."""
     word = (word or "").strip() or None
-    with database.atomic():
+    with write_transaction():
         before = {"check_in_score": meeting.check_in_score, "check_in_word": meeting.check_in_word}
         if not _bump(meeting.id, based_on, check_in_score=score, check_in_word=word):
             return False
@@ -139,7 +139,7 @@ def save_check_in(meeting, based_on, score, word):
 def save_item(meeting, item, based_on, notes, done):
     """Save an agenda item's notes and done mark, guarded by the meeting's version (the bump and the
     item's update commit together or not at all)."""
-    with database.atomic():
+    with write_transaction():
         if not _bump(meeting.id, based_on):
             return False
         AgendaItem.update(notes=notes, done=bool(done)).where(AgendaItem.id == item.id).execute()
@@ -162,10 +162,10 @@ def save_private_note(meeting, author, based_on, text):
 
     The audit trail learns that a private note changed, never what it says."""
     stamp = utcnow()
-    with database.atomic():
+    with write_transaction():
         if based_on is None:
             try:
-                with database.atomic():
+                with write_transaction():
                     note = PrivateNote.create(meeting=meeting.id, author=author.id, text=text, updated_at=stamp)
             except IntegrityError:
                 return None  # written meanwhile (another tab): show both
@@ -194,7 +194,7 @@ def agenda_of(meeting):
 
 def add_item(meeting, title, kind, added_by):
     """Add an item at the end of the agenda (before the close, when there is one)."""
-    with database.atomic():
+    with write_transaction():
         items = agenda_of(meeting)
         closing = [i for i in items if i.kind == "closing"]
         position = (max((i.position for i in items), default=0) + 1)
@@ -210,14 +210,14 @@ def add_item(meeting, title, kind, added_by):
 
 def remove_item(item):
     """Delete an agenda item (it is the meeting's own list: nothing else refers to it)."""
-    with database.atomic():
+    with write_transaction():
         record("delete", item, snapshot(item), None)
         item.delete_instance()
 
 
 def move_item(meeting, item, step):
     """Move ``item`` one place up (``step`` -1) or down (+1); positions become 1, 2, 3…"""
-    with database.atomic():
+    with write_transaction():
         # Lock the meeting row first so two moves at once cannot interleave.
         Meeting.update(version=Meeting.version).where(Meeting.id == meeting.id).execute()
         items = agenda_of(meeting)
@@ -248,7 +248,7 @@ def action_items_for(meeting):
 
 def add_action_item(meeting, owner_id, description, due_date, created_by):
     """Create an open action item in ``meeting``; audited."""
-    with database.atomic():
+    with write_transaction():
         item = ActionItem.create(owner=owner_id, description=description, due_date=due_date,
                                  meeting=meeting.id, created_by=created_by.id)
         record("create", item, None, snapshot(item))
@@ -259,7 +259,7 @@ def set_action_status(item, status):
     """Mark an action item "done" (with when) or "open" again; audited. False when unchanged."""
     if status not in ("open", "done") or item.status == status:
         return False
-    with database.atomic():
+    with write_transaction():
         before = snapshot(item)
         item.status = status
         item.completed_at = utcnow() if status == "done" else None

@@ -4,7 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
-from dualdash.db import ensure_schema, get_db
+from dualdash.db import ensure_schema, get_db, write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import Person
 from dualdash.org.passwords import hash_password, length_problem
@@ -30,7 +30,7 @@ def create_user_command(email, password, admin, name):
     # On a new install this is often the first command run: create the database then.
     ensure_schema(current_app)
     db = get_db()
-    with db.connection_context(), db.atomic():
+    with db.connection_context(), write_transaction(db):
         person = Person.get_or_none(Person.email == email)
         if person is None:
             person = Person.create(email=email, name=name or _name_from_email(email),

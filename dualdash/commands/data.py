@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from dualdash.data.export import MANIFEST, ExportError, export_all
 from dualdash.data.import_all import DataImportError, import_all
-from dualdash.db import get_db
+from dualdash.db import DISK_FULL_IMPORT, OPERATIONAL_ERRORS, get_db, is_disk_full
 
 
 @click.command("export")
@@ -46,5 +46,9 @@ def import_all_command(folder):
         loaded = import_all(db, folder)
     except DataImportError as exc:
         raise click.ClickException(str(exc) + " Nothing was written.") from None
+    except OPERATIONAL_ERRORS as exc:
+        if not is_disk_full(exc):
+            raise
+        raise click.ClickException(DISK_FULL_IMPORT) from None
     then = f"; then migrated: {', '.join(loaded.migrated)}" if loaded.migrated else ""
     click.echo(f"Imported {loaded.tables} tables ({loaded.rows:,} rows, schema {loaded.schema}{then}) from {folder}.")

@@ -1,12 +1,13 @@
 """``dualdash import …``: bulk loads from CSV files."""
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
 import click
 from flask.cli import with_appcontext
 
-from dualdash.db import get_db
+from dualdash.db import DISK_FULL_IMPORT, OPERATIONAL_ERRORS, get_db, is_disk_full
 from dualdash.kpis import measurement_import
 from dualdash.org.people_import import PeopleImportError, import_people
 
@@ -34,7 +35,7 @@ def import_people_command(csv_file):
     team, role and level by name, manager by email, start_date as YYYY-MM-DD,
     active as yes/no. Any bad row: every problem is listed and nothing is written."""
     db = get_db()
-    with db.connection_context():
+    with db.connection_context(), _disk_full_refused():
         try:
             result = import_people(csv_file)
         except PeopleImportError as exc:
@@ -61,7 +62,7 @@ def import_measurements_command(csv_file):
     bars = _ProgressBars(lines, csv_file.name) if lines > PROGRESS_LINES else None
     db = get_db()
     try:
-        with db.connection_context(), open(csv_file, "rb") as stream:
+        with _disk_full_refused(), db.connection_context(), open(csv_file, "rb") as stream:
             report = measurement_import.import_measurements(stream, COMMAND_LINE_ACTOR,
                                                             source=f"command line: {csv_file.name}",
                                                             progress=bars)
@@ -74,6 +75,17 @@ def import_measurements_command(csv_file):
                f"({report.lines} line{'s' if report.lines != 1 else ''}).")
     if report.warning():
         click.echo(f"Warning: {report.warning()} (imported anyway: check those periods and start dates).")
+
+
+@contextmanager
+def _disk_full_refused():
+    """A full disk ends the import with that said, not a traceback: the transaction wrote nothing."""
+    try:
+        yield
+    except OPERATIONAL_ERRORS as exc:
+        if not is_disk_full(exc):
+            raise
+        raise click.ClickException(DISK_FULL_IMPORT) from None
 
 
 def _refuse(problems, csv_file, total=None):

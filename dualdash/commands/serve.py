@@ -1,4 +1,7 @@
 """``dualdash serve``: the production WSGI server (waitress)."""
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -41,8 +44,49 @@ def serve_command(demo, host, port, threads, plugins_dir):
         if not Person.select().where(Person.password_hash.is_null(False)).exists():
             click.echo("Nobody can sign in yet: create an admin with "
                        "'dualdash create-user EMAIL --admin'.")
+    click.echo(f"Database: {shown_url(app.config['DATABASE_URL'])}")
+    click.echo(f"Instance folder: {app.instance_path}")
+    hint = plugins_hint(app)
+    if hint:
+        click.echo(hint)
     click.echo(f"Dual Dash is running on http://{host}:{port}/ (press Ctrl+C to stop).")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="Dual Dash")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="Dual Dash",
+                   **body_limit(app.config.get("MAX_CONTENT_LENGTH")))
+
+
+def body_limit(max_content_length):
+    """waitress's own limit on a request body, from MAX_CONTENT_LENGTH: waitress refuses a larger body
+    (413) before reading it, where Flask would only check it after waitress had buffered it (up to
+    1 GiB by default). No MAX_CONTENT_LENGTH: waitress's default stays."""
+    if not max_content_length:
+        return {}
+    return {"max_request_body_size": int(max_content_length)}
+
+
+def shown_url(url):
+    """``DATABASE_URL`` to print: an SQLite file as its path, any password hidden."""
+    if url.startswith("sqlite:///"):
+        return url.split(":///", 1)[1]
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def plugins_hint(app):
+    """What to say when no plugin file loaded: the example organizations of a checkout (in
+    ./plugins) are only loaded from a regular install when asked for with --plugins-dir."""
+    framework = app.extensions["dualdash.plugins"]
+    if any(info.source.startswith("file ") for info in framework.plugins):
+        return None
+    here = Path.cwd() / "plugins"
+    if here.is_dir() and any(p.suffix == ".py" and not p.name.startswith(("test_", "_", "conftest"))
+                             or (p / "__init__.py").is_file() for p in here.iterdir()):
+        return ("No organization plugins are loaded, so the KPI library and skill frameworks are empty. "
+                "The example organizations in ./plugins load with: dualdash serve --demo --plugins-dir plugins")
+    return ("No organization plugins are loaded (the KPI library and skill frameworks are empty): put plugin "
+            "files in the plugins folder or name one with --plugins-dir.")
 
 
 def _with_plugins_dir(app, plugins_dir):

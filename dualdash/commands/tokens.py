@@ -2,7 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
-from dualdash.db import get_db
+from dualdash.db import get_db, write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import Person
 from dualdash.web.forms.tokens import NAME_MAX
@@ -31,7 +31,7 @@ def create_token_command(email, name):
             raise click.ClickException(f"Nobody has the email {email}.")
         if not person.active:
             raise click.ClickException(f"{person.name} <{person.email}> is deactivated: a token would not work.")
-        with db.atomic():
+        with write_transaction(db):
             row, token = issue_token(person, name)
             record("create", row, None, snapshot(row))
     click.echo(f"Created the API token “{name}” for {person.name} <{person.email}>. "

@@ -190,7 +190,7 @@ def import_all(db, folder):
         direction, target = check_schema(db, manifest)
         tables = load_order(manifest["tables"])
         total = 0
-        with db.atomic():
+        with dbmod.write_transaction(db):
             runner = dbmod.runner(db)
             if direction == "up":
                 runner.up(target)

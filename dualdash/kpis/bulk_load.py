@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, PostgresqlDatabase, SqliteDatabase
 
-from dualdash.db import reset_id_sequences
+from dualdash.db import reset_id_sequences, write_transaction
 
 #: SQLite settings for the load (restored afterwards): no fsync, a rollback journal kept in memory
 #: instead of copying every page through the write-ahead log, a larger page cache, foreign keys
@@ -45,7 +45,7 @@ def bulk_load(db, big_tables=()):
     sqlite = isinstance(db, SqliteDatabase)
     restore = _relax_sqlite(db) if sqlite and not db.in_transaction() else None
     try:
-        with db.atomic():
+        with write_transaction(db):
             loader = BulkLoader(db)
             if not sqlite:
                 db.execute_sql("SET LOCAL synchronous_commit TO OFF")

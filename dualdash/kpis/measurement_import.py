@@ -33,7 +33,7 @@ import operator
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
-from dualdash.db import database, utcnow
+from dualdash.db import utcnow, write_transaction
 from dualdash.kpis import measurements
 from dualdash.kpis.measurement_store import SeenKeys, Store, import_settings
 from dualdash.org.audit import record
@@ -126,7 +126,7 @@ def import_measurements(stream, actor, *, source="", progress=None):
     checked and written (done = lines of the file read, total None), then step "write" once the
     values are kept (done = total = values written). Needs an open database connection."""
     report = ImportReport()
-    with import_settings(), database.atomic() as transaction:
+    with import_settings(), write_transaction() as transaction:
         importer = _Import(actor, report, progress)
         importer.run(stream)
         if not report.ok:

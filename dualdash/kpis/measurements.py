@@ -8,7 +8,7 @@ import operator
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from dualdash.db import database, utcnow
+from dualdash.db import utcnow, write_transaction
 from dualdash.kpis import periods
 from dualdash.kpis.measurement_store import Store
 from dualdash.kpis.models import KPI
@@ -253,7 +253,7 @@ def write(entries, actor_id, audit_each=False):
     same transaction; the grid and the API ask for that, a CSV import records one summary instead."""
     counts = Counts()
     now = utcnow()
-    with database.atomic():
+    with write_transaction():
         store = Store()
         for start in range(0, len(entries), CHUNK):
             changes = write_chunk(store, entries[start:start + CHUNK], actor_id, now, counts, audit_each)

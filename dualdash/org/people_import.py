@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.shared.csv_files import CsvFile, FileProblem, LineProblem
@@ -354,7 +354,7 @@ def _report_cycle(cycle, line_of, lines, errors):
 def _write(rows):
     """Create and update everyone in one transaction, recording each change in the audit trail."""
     created, updated, unchanged = [], [], 0
-    with database.atomic():
+    with write_transaction():
         ids = dict(_stored_ids())
         late_managers = []
         for row in rows:

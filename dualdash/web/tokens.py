@@ -5,7 +5,7 @@ The JSON API signs its requests in with them (:mod:`dualdash.api`); the profile 
 import hashlib
 import secrets
 
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.shared.access import Need, Rule, define_rules
 from dualdash.web.models import ApiToken
 
@@ -29,7 +29,7 @@ def issue_token(person, name):
 
     The token starts with its row's id (``dd_42_…``) so that lists can name it by a prefix the
     owner recognizes without anything secret being stored."""
-    with database.atomic():
+    with write_transaction():
         row = ApiToken.create(person=person, name=name, token_hash=new_token()[1])
         token = f"{TOKEN_PREFIX}{row.id}_{secrets.token_urlsafe(32)}"
         row.token_hash = hash_token(token)

@@ -165,3 +165,43 @@ def test_demo_has_a_coaching_history_and_an_upcoming_1_1(app, runner):
     assert max(rating_days) - min(rating_days) > datetime.timedelta(days=300)  # over the year
     assert DriverRating.select().where(DriverRating.is_self == True).count() > 0  # noqa: E712
     assert SkillExpectation.select().count() > 0 and SkillAssessment.select().count() > 0
+
+
+def test_serve_limits_the_request_body_and_says_where_things_are(tmp_path, empty_database_url, monkeypatch):
+    import waitress
+    served = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(kw))
+    app = make_app(tmp_path, empty_database_url, MAX_CONTENT_LENGTH=3 * 1024 * 1024)
+    result = app.test_cli_runner().invoke(args=["serve"])
+    assert result.exit_code == 0, result.output
+    # waitress refuses a larger body itself, before reading it (its default is 1 GiB).
+    assert served["max_request_body_size"] == 3 * 1024 * 1024
+    assert f"Instance folder: {app.instance_path}" in result.output
+    from dualdash.commands.serve import shown_url
+    assert f"Database: {shown_url(empty_database_url)}" in result.output
+    if empty_database_url.startswith("sqlite"):
+        assert f"Database: {empty_database_url.split(':///', 1)[1]}" in result.output
+
+
+def test_serve_hides_a_database_password():
+    from dualdash.commands.serve import body_limit, shown_url
+    assert shown_url("postgresql://dd:s3cret@db.example:5433/dualdash") == "postgresql://dd:***@db.example:5433/dualdash"
+    assert shown_url("sqlite:////srv/dd/dualdash.sqlite3") == "/srv/dd/dualdash.sqlite3"
+    assert body_limit(None) == {}
+
+
+def test_serve_says_how_to_load_the_example_plugins(tmp_path, empty_database_url, monkeypatch):
+    import waitress
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: None)
+    (tmp_path / "checkout" / "plugins").mkdir(parents=True)
+    (tmp_path / "checkout" / "plugins" / "sales_org.py").write_text("")
+    monkeypatch.chdir(tmp_path / "checkout")
+    app = make_app(tmp_path, empty_database_url)
+    result = app.test_cli_runner().invoke(args=["serve"])
+    assert "dualdash serve --demo --plugins-dir plugins" in result.output
+    monkeypatch.chdir(tmp_path)
+    result = app.test_cli_runner().invoke(args=["serve"])
+    assert "--plugins-dir" in result.output and "./plugins" not in result.output
+    with_plugin = make_app(tmp_path, empty_database_url, PLUGINS_DIR=str(tmp_path / "checkout" / "plugins"))
+    result = with_plugin.test_cli_runner().invoke(args=["serve"])
+    assert "No organization plugins" not in result.output

@@ -1,4 +1,6 @@
 """Configuration: defaults, instance/config.py, then the environment."""
+from pathlib import Path
+
 from dualdash import create_app
 
 
@@ -45,3 +47,39 @@ def test_instance_config_file_then_environment(tmp_path, monkeypatch):
     assert app.config["REMOTE_USER_HEADER"] == "X-User"  # the file beats the defaults
     assert app.config["DATABASE_URL"].endswith("from-env.db")
     assert app.config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_a_regular_install_keeps_its_instance_in_the_virtualenv(tmp_path, monkeypatch):
+    # The README's <virtualenv>/var/dualdash-instance, not Flask's default named after the module
+    # (<virtualenv>/var/dualdash.app-instance); a checkout keeps ./instance.
+    import sys
+
+    from dualdash import app as app_module
+    venv = tmp_path / "venv"
+    site = venv / "lib" / "python3.11" / "site-packages"
+    (site / "dualdash").mkdir(parents=True)
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    monkeypatch.setattr(app_module, "PACKAGE_DIR", site / "dualdash")
+    monkeypatch.delenv("DUALDASH_INSTANCE", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = app_module.create_app({"SECRET_KEY": "x", "PLUGINS_DIR": "", "LOAD_ENTRY_POINTS": False})
+    assert app.instance_path == str(venv / "var" / "dualdash-instance")
+    assert app.config["DATABASE_URL"] == "sqlite:///" + str(venv / "var" / "dualdash-instance" / "dualdash.sqlite3")
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert "`<virtualenv>/var/dualdash-instance`" in readme
+
+
+def test_an_install_that_used_the_old_instance_folder_keeps_it(tmp_path, monkeypatch):
+    import sys
+
+    from dualdash import app as app_module
+    venv = tmp_path / "venv"
+    (venv / "var" / "dualdash.app-instance").mkdir(parents=True)
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    monkeypatch.setattr(app_module, "PACKAGE_DIR", venv / "lib" / "site-packages" / "dualdash")
+    assert app_module.default_instance_path() == venv / "var" / "dualdash.app-instance"
+
+
+def test_a_checkout_keeps_its_instance_folder_at_the_top():
+    from dualdash import app as app_module
+    assert app_module.default_instance_path() == app_module.PACKAGE_DIR.parent / "instance"

@@ -6,7 +6,7 @@ from playhouse.flask_utils import get_object_or_404
 
 from dualdash.coaching.forms.skills import SkillForm, cell_name, chosen, expectations_form
 from dualdash.coaching.models import RoleSkill, SkillAssessment, SkillExpectation
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level
 from dualdash.plugins import manager as plugins
@@ -74,7 +74,7 @@ def apply_framework(index):
     if role is None:
         flash(f"There is no job role called “{framework.role}”: create it first, with its levels.", "error")
         return redirect(url_for(".index"))
-    with database.atomic():
+    with write_transaction():
         _lock_role(role)
         report = _apply(role, framework)
     flash(f"{framework.role}: {report}", "success")
@@ -167,7 +167,7 @@ def add_skill(role_id):
     if not form.validate():
         return _role_page(role, add_form=form)
     try:
-        with database.atomic():
+        with write_transaction():
             _lock_role(role)
             top = RoleSkill.select(fn.MAX(RoleSkill.position)).where(RoleSkill.role == role.id).scalar() or 0
             skill = RoleSkill.create(role=role, key=form.key.data, name=form.name.data,
@@ -190,7 +190,7 @@ def edit_skill(role_id, skill_id):
     form = SkillForm(data={"key": skill.key, "name": skill.name, "description": skill.description}, others=others)
     if form.validate_on_submit():
         try:
-            with database.atomic():
+            with write_transaction():
                 before = snapshot(skill)
                 skill.key, skill.name = form.key.data, form.name.data
                 skill.description = form.description.data or ""
@@ -213,7 +213,7 @@ def move_skill(role_id, skill_id, direction):
     """Swap a skill with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _skill_or_404(role, skill_id)
-    with database.atomic():
+    with write_transaction():
         _lock_role(role)
         skills = _role_skills(role)
         index = next((i for i, s in enumerate(skills) if s.id == skill_id), None)
@@ -257,7 +257,7 @@ def delete_skill(role_id, skill_id):
         return redirect(url_for(".role", role_id=role.id, _anchor="skills"))
     expectations = list(SkillExpectation.select().where(SkillExpectation.skill == skill.id))
     if request.method == "POST":
-        with database.atomic():
+        with write_transaction():
             for e in expectations:
                 record("delete", e, snapshot(e), None)
             record("delete", skill, snapshot(skill), None)
@@ -279,7 +279,7 @@ def expectations(role_id):
     if not grid.validate():
         return _role_page(role, grid=grid)
     changes = 0
-    with database.atomic():
+    with write_transaction():
         for skill in skills:
             for level in levels:
                 name = cell_name(skill.id, level.id)

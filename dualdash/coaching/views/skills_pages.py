@@ -12,7 +12,7 @@ from peewee import JOIN
 from dualdash.coaching import skills as skill_status
 from dualdash.coaching.forms.skills import assessment_form, chosen
 from dualdash.coaching.models import PROFICIENCIES, RoleSkill, SkillAssessment
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.org import access, team_tree
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level, Person
@@ -64,7 +64,7 @@ def _save(who, role_skills, form, is_self):
     """Record one assessment per skill given a proficiency; how many were recorded."""
     today = datetime.date.today()
     n = 0
-    with database.atomic():
+    with write_transaction():
         for skill in role_skills:
             proficiency = chosen(form[f"p_{skill.id}"])
             if proficiency is None:

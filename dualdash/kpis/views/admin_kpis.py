@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from peewee import IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
-from dualdash.db import database
+from dualdash.db import database, write_transaction
 from dualdash.kpis import benchmarks, periods
 from dualdash.kpis.forms.kpis import (
     CADENCE_LABELS,
@@ -116,7 +116,7 @@ def new():
                            "active": True})
     if form.validate_on_submit():
         try:
-            with database.atomic():
+            with write_transaction():
                 values = {name: form[name].data for name in KPI_FIELDS}
                 kpi = KPI.create(**{**values, "description": values["description"] or ""})
                 record("create", kpi, None, snapshot(kpi))
@@ -149,7 +149,7 @@ def edit(kpi_id):
                 "the benchmark first, or create a new KPI.")
         else:
             try:
-                with database.atomic():
+                with write_transaction():
                     _lock(kpi)
                     if not locked and _has_values(kpi):  # values were stored a moment ago
                         raise _NowLocked()
@@ -183,7 +183,7 @@ class _NowLocked(Exception):
 # --- deactivate, reactivate, delete --------------------------------------------------------------
 
 def _set_active(kpi, active):
-    with database.atomic():
+    with write_transaction():
         before = snapshot(kpi)
         kpi.active = active
         kpi.save(only=[KPI.active])
@@ -224,7 +224,7 @@ def delete(kpi_id):
     scorecards. Refused once values are stored: such a KPI is deactivated instead."""
     kpi = _kpi_or_404(kpi_id)
     if request.method == "POST":
-        with database.atomic():
+        with write_transaction():
             _lock(kpi)
             if _has_values(kpi):
                 flash(f"“{kpi.name}” has stored values, so it cannot be deleted: deactivate it instead.",
@@ -266,7 +266,7 @@ def _adopt(definition):
     """Create a library KPI and its default line (Meets/Exceeds for everyone, from the start);
     None when a KPI with that key is already here (so adding twice changes nothing)."""
     try:
-        with database.atomic():
+        with write_transaction():
             if KPI.select().where(KPI.key == definition.key).exists():
                 return None
             kpi = KPI.create(key=definition.key, name=definition.name, description=definition.description or "",
@@ -523,7 +523,7 @@ def _save_lines(kpi, form):
     applies), nothing where it stays the same. Lines of other dates are left alone."""
     day = form.effective_from.data
     changed = 0
-    with database.atomic():
+    with write_transaction():
         _lock(kpi)
         lines = benchmarks.load([kpi.id])[kpi.id]
         for row in form.rows:
@@ -567,7 +567,7 @@ def delete_line_set(kpi_id, date):
               "To change a target, set new lines from a later date.", "error")
         return redirect(back)
     if request.method == "POST":
-        with database.atomic():
+        with write_transaction():
             _lock(kpi)
             for line in query:
                 record("delete", line, snapshot(line), None)

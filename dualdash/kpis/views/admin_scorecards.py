@@ -9,7 +9,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from peewee import JOIN, IntegrityError, fn
 
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.kpis.forms.scorecards import AddKPIForm
 from dualdash.kpis.models import KPI, Scorecard, ScorecardKPI
 from dualdash.org.audit import record, snapshot
@@ -172,7 +172,7 @@ def add(kind, owner_id):
         return _page(kind, owner, form)
     kpi = KPI.get_by_id(form.kpi.data)
     try:
-        with database.atomic():
+        with write_transaction():
             _lock_owner(kind, owner)
             card = (Scorecard.select().where(_belongs_to(kind, owner.id)).order_by(Scorecard.id).first())
             if card is None:
@@ -204,7 +204,7 @@ def remove(kind, owner_id, item_id):
     """Take a KPI off the scorecard (its values and benchmark stay)."""
     owner = _owner_or_404(kind, owner_id)
     item = _item_or_404(kind, owner, item_id)
-    with database.atomic():
+    with write_transaction():
         _lock_owner(kind, owner)
         record("delete", item, snapshot(item), None)
         ScorecardKPI.delete().where(ScorecardKPI.id == item.id).execute()
@@ -220,7 +220,7 @@ def move(kind, owner_id, item_id, direction):
     """Swap a KPI with the one before (up) or after (down) it."""
     owner = _owner_or_404(kind, owner_id)
     _item_or_404(kind, owner, item_id)
-    with database.atomic():
+    with write_transaction():
         _lock_owner(kind, owner)
         items = _items(kind, owner.id)
         index = next((i for i, it in enumerate(items) if it.id == item_id), None)

@@ -14,7 +14,7 @@ from flask_login import current_user
 from peewee import JOIN
 from wtforms import SelectChoice
 
-from dualdash.db import database
+from dualdash.db import DISK_FULL_IMPORT, OPERATIONAL_ERRORS, is_disk_full, write_transaction
 from dualdash.kpis import measurement_import, measurements, periods
 from dualdash.kpis.forms.measurements import (
     ALL_TEAMS,
@@ -314,7 +314,7 @@ def _save(rows, choice, form):
     if problems or strays:
         listed = [(cells.get(p.where), "n" if p.field == "note" else "v", _sentence(p.message)) for p in problems]
         return None, listed, strays, 0
-    with database.atomic():
+    with write_transaction():
         counts = measurements.write(entries, current_user.id, audit_each=True)
         record(AUDIT_ACTION, "Measurement", after={
             "period": periods.key(choice.period, org_settings.get().fiscal_year_start_month),
@@ -369,8 +369,16 @@ def import_csv():
     if form.validate_on_submit():
         upload = form.file.data
         filename = upload.filename or "the file"
-        report = measurement_import.import_measurements(upload.stream, current_user._get_current_object(),
-                                                        source=f"upload: {filename}")
+        try:
+            report = measurement_import.import_measurements(upload.stream, current_user._get_current_object(),
+                                                            source=f"upload: {filename}")
+        except OPERATIONAL_ERRORS as exc:
+            if not is_disk_full(exc):
+                raise
+            flash(DISK_FULL_IMPORT, "error")
+            return render_template("kpis/measurements/import.html", form=form, report=None, filename=filename,
+                                   shown=[], limit=REPORT_LIMIT, example=measurement_import.EXAMPLE_CSV,
+                                   self_reporting=settings.self_reporting), 507
         if report.ok:
             flash(f"Imported {filename}: {report.summary()}.", "success")
             if report.warning():

@@ -7,7 +7,7 @@ from flask_login import current_user
 from peewee import JOIN
 from playhouse.flask_utils import get_object_or_404
 
-from dualdash.db import database
+from dualdash.db import DISK_FULL_IMPORT, OPERATIONAL_ERRORS, is_disk_full, write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.forms.people import PeopleFilterForm, PeopleImportForm, PersonForm
 from dualdash.org.models import JobRole, Level, Person, Team
@@ -64,7 +64,7 @@ def people_query(q=None, team_id=None, role_id=None, status="active"):
 def new():
     form = PersonForm(data={"active": True})
     if form.validate_on_submit():
-        with database.atomic():
+        with write_transaction():
             person = Person()
             _apply(form, person)
             person.save()
@@ -80,7 +80,7 @@ def edit(person_id):
     person = _person_or_404(person_id)
     form = PersonForm(person=person, data=_form_data(person))
     if form.validate_on_submit():
-        with database.atomic():
+        with write_transaction():
             before = snapshot(person)
             _apply(form, person)
             person.save()
@@ -131,14 +131,23 @@ def import_csv():
             result = import_people(upload.stream)
         except PeopleImportError as exc:
             errors = exc.errors
+        except OPERATIONAL_ERRORS as exc:
+            if not is_disk_full(exc):
+                raise
+            flash(DISK_FULL_IMPORT, "error")
+            return _import_page(form, None), 507
         else:
             flash(f"Created {result.created}, updated {result.updated} people"
                   + (f" ({result.unchanged} unchanged)." if result.unchanged else "."), "success")
             return redirect(url_for(".index"))
     status = 400 if (errors or form.errors) else 200
+    return _import_page(form, errors), status
+
+
+def _import_page(form, errors):
     return render_template("org/admin_people/import.html", form=form, errors=errors,
                            filename=getattr(form.file.data, "filename", None),
-                           columns=COLUMNS, example=EXAMPLE_CSV), status
+                           columns=COLUMNS, example=EXAMPLE_CSV)
 
 
 def _person_or_404(person_id):
@@ -178,7 +187,7 @@ def _audit_values(person, form):
 def _set_active(person, active, action):
     if person.active == active:
         return
-    with database.atomic():
+    with write_transaction():
         before = snapshot(person)
         person.active = active
         person.save(only=[Person.active])

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from peewee import Case, IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.org import uses
 from dualdash.org.audit import record, snapshot
 from dualdash.org.forms.roles import LevelForm, RoleForm
@@ -123,7 +123,7 @@ def new():
     form = RoleForm(others=JobRole.select(JobRole.id, JobRole.name))
     if form.validate_on_submit():
         try:
-            with database.atomic():
+            with write_transaction():
                 role = JobRole.create(name=form.name.data, description=form.description.data or "")
                 record("create", role, None, snapshot(role))
         except IntegrityError:
@@ -143,7 +143,7 @@ def edit(role_id):
                     others=JobRole.select(JobRole.id, JobRole.name).where(JobRole.id != role.id))
     if form.validate_on_submit():
         try:
-            with database.atomic():
+            with write_transaction():
                 before = snapshot(role)
                 role.name = form.name.data
                 role.description = form.description.data or ""
@@ -196,7 +196,7 @@ def delete(role_id):
         return redirect(url_for(".edit", role_id=role.id))
     levels = _role_levels(role)
     if request.method == "POST":
-        with database.atomic():
+        with write_transaction():
             for level in levels:
                 record("delete", level, snapshot(level), None)
             record("delete", role, snapshot(role), None)
@@ -218,7 +218,7 @@ def add_level(role_id):
     if not form.validate():
         return _edit_page(role, add_form=form)
     try:
-        with database.atomic():
+        with write_transaction():
             _lock_role(role)
             top = Level.select(fn.MAX(Level.rank)).where(Level.role == role.id).scalar() or 0
             level = Level.create(role=role, name=form.name.data, rank=top + 1)
@@ -241,7 +241,7 @@ def rename_level(role_id, level_id):
     if not form.validate():
         return _edit_page(role, rename=(level.id, form))
     try:
-        with database.atomic():
+        with write_transaction():
             before = snapshot(level)
             level.name = form.name.data
             level.save()
@@ -260,7 +260,7 @@ def move_level(role_id, level_id, direction):
     """Swap a level with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _level_or_404(role, level_id)
-    with database.atomic():
+    with write_transaction():
         _lock_role(role)
         levels = _role_levels(role)
         index = next((i for i, lv in enumerate(levels) if lv.id == level_id), None)
@@ -289,7 +289,7 @@ def delete_level(role_id, level_id):
         flash(reason, "error")
         return redirect(url_for(".edit", role_id=role.id, _anchor="levels"))
     if request.method == "POST":
-        with database.atomic():
+        with write_transaction():
             _lock_role(role)
             record("delete", level, snapshot(level), None)
             level.delete_instance()

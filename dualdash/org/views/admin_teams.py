@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from peewee import Case, IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
 
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.org import uses
 from dualdash.org.audit import record, snapshot
 from dualdash.org.forms.teams import TeamForm
@@ -130,7 +130,7 @@ def _edit_form(team):
 
 def _save(team, name, parent_id):
     """Create (``team`` None) or update a team and record it in the audit trail."""
-    with database.atomic():
+    with write_transaction():
         before = snapshot(team) if team is not None else None
         if team is None:
             team = Team()
@@ -172,7 +172,7 @@ def delete(team_id):
         return redirect(url_for(".edit", team_id=team.id))
     if request.method == "POST":
         try:
-            with database.atomic():
+            with write_transaction():
                 record("delete", team, snapshot(team), None)
                 team.delete_instance()
         except IntegrityError:

@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 from flask import Blueprint, flash, redirect, render_template, url_for
 from peewee import fn
 
-from dualdash.db import database
+from dualdash.db import write_transaction
 from dualdash.kpis.models import KPI, Measurement
 from dualdash.org import settings as org_settings
 from dualdash.org.audit import record
@@ -61,7 +61,7 @@ def edit():
             target.errors.append(message)
         else:
             if wanted != current:
-                with database.atomic():
+                with write_transaction():
                     org_settings.save(wanted)
                     record("update", "OrgSettings", asdict(current), asdict(wanted))
                 flash("Settings saved.", "success")
