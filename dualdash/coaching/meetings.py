@@ -15,6 +15,7 @@ from peewee import IntegrityError
 from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, PrivateNote
 from dualdash.db import utcnow, write_transaction
 from dualdash.org.audit import record, snapshot
+from dualdash.shared import dates
 
 #: "Repeat every" choices offered when scheduling (days).
 REPEAT_CHOICES = (7, 14, 28)
@@ -85,10 +86,23 @@ def mark_held(meeting, at=None):
         meeting.status, meeting.held_at, meeting.version = "held", held_at, meeting.version + 1
         record("held", meeting, before, _audit_values(meeting))
         following = None
-        if meeting.repeat_every_days:
-            when = meeting.scheduled_for + datetime.timedelta(days=meeting.repeat_every_days)
+        when = _next_time(meeting)
+        if when is not None:
             following = schedule(meeting.manager_id, meeting.report_id, when, meeting.repeat_every_days)
     return True, following
+
+
+def _next_time(meeting):
+    """When the 1:1 after ``meeting`` is planned, or None: it does not repeat, or the next one would
+    fall outside the accepted dates (:mod:`dualdash.shared.dates`: a 1:1 stored at 9999-12-31 from
+    before the window was enforced can still be marked held, it just plans no successor)."""
+    if not meeting.repeat_every_days:
+        return None
+    try:
+        when = meeting.scheduled_for + datetime.timedelta(days=meeting.repeat_every_days)
+    except OverflowError:
+        return None
+    return when if dates.in_window(when) else None
 
 
 def cancel(meeting):

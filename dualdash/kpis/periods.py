@@ -8,6 +8,7 @@ import datetime
 import re
 
 from dualdash.plugins.types import Period
+from dualdash.shared import dates
 
 CADENCES = ("daily", "weekly", "monthly", "quarterly", "annual")
 ORDER = {c: i for i, c in enumerate(CADENCES)}
@@ -81,6 +82,7 @@ def parse(text, cadence, week_start=0, fy_month=1):
             day = datetime.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"“{text}” is not a real date") from None
+        dates.check(day)
         return containing(day, cadence, week_start, fy_month)
     named = _named(text, week_start, fy_month)
     if named is None:
@@ -98,24 +100,35 @@ _NOUN = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "qua
 def _named(text, week_start, fy_month):
     if m := _WEEK.match(text):
         year, week = int(m[1]), int(m[2])
+        _in_window(year, 1)
         try:
             # The organization's week holding most of the ISO week's days holds its Thursday (the
             # inverse of key(), whatever day weeks start on).
             thursday = datetime.date.fromisocalendar(year, week, 4)
         except ValueError:
             raise ValueError(f"“{text}”: {year} has no week {week}") from None
+        dates.check(thursday)
         return containing(thursday, "weekly", week_start, fy_month)
     if m := _MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
             raise ValueError(f"“{text}”: there is no month {month}")
-        return containing(datetime.date(year, month, 1), "monthly", week_start, fy_month)
+        return containing(_in_window(year, month), "monthly", week_start, fy_month)
     if m := _QUARTER.match(text):
-        first = _add_months(datetime.date(int(m[1]), fy_month, 1), 3 * (int(m[2]) - 1))
-        return containing(first, "quarterly", week_start, fy_month)
+        first = _add_months(_in_window(int(m[1]), fy_month), 3 * (int(m[2]) - 1))
+        return containing(dates.check(first), "quarterly", week_start, fy_month)
     if m := _YEAR.match(text):
-        return containing(datetime.date(int(m[1]), fy_month, 1), "annual", week_start, fy_month)
+        return containing(_in_window(int(m[1]), fy_month), "annual", week_start, fy_month)
     return None
+
+
+def _in_window(year, month):
+    """The first day of ``month`` of ``year``, when it is inside the accepted window (year 0 is not a
+    year at all: it is outside too); raises ValueError otherwise."""
+    if not dates.EARLIEST.year <= year <= dates.LATEST.year:
+        raise ValueError(f"{year} is outside the years Dual Dash accepts: use a period from "
+                         f"{dates.EARLIEST} to {dates.LATEST}")
+    return datetime.date(year, month, 1)
 
 
 def key(period, fy_month=1):

@@ -167,6 +167,12 @@ def load_team(value, viewer, loaded):
     return Team.get_or_none(Team.id == value)
 
 
+def sees_team(team, viewer, loaded):
+    """A :class:`Need` check: the viewer is an admin, or has someone below them in the team or its
+    sub-teams (a team page of anyone else's team would be empty: it is refused instead)."""
+    return can_view_team_results(team, viewer)
+
+
 def person_need(check, arg="person_id", denied=None):
     """The person of the URL argument ``arg``, checked by ``check(person, viewer, loaded)``."""
     return Need("person", arg, load_person, check, missing="There is no such person.", denied=denied)
@@ -188,6 +194,10 @@ def manages_person(person, viewer, loaded):
 
 
 _EMAIL_DENIED = "You may not see {person.email}: only yourself and the people below you."
+_PERSON_DENIED = "You may not see {person.name}: only yourself and the people below you in the reporting line."
+_CHANGE_DENIED = "Only {person.name}’s managers (anyone above them) and admins may do this."
+_TEAM_DENIED = ("Nobody in {team.name} (or its sub-teams) reports to you, so you may not see its page: "
+                "you see the teams of the people below you.")
 
 #: The access rules of the people and team pages, by name (:func:`dualdash.shared.access.allow`).
 RULES = define_rules({
@@ -196,19 +206,21 @@ RULES = define_rules({
         check=leads_people, denied="This page is for managers and admins."),
     "view_person": Rule(
         "signed_in", "whoever may see the person (`person_id`): themselves, anyone above them, admins",
-        needs=(person_need(sees_person),)),
+        needs=(person_need(sees_person, denied=_PERSON_DENIED),)),
     "view_person_by_email": Rule(
         "signed_in", "whoever may see the person with that `email`: themselves, anyone above them, admins",
         needs=(Need("person", "email", _person_by_email, sees_person, missing="Nobody has the email “{value}”.",
                     denied=_EMAIL_DENIED),)),
     "assess_person": Rule(
         "signed_in", "the person (`person_id`) themselves, anyone above them, admins",
-        needs=(person_need(assesses_person),)),
+        needs=(person_need(assesses_person, denied=_PERSON_DENIED),)),
     "manage_person": Rule(
         "signed_in", "anyone above the person (`person_id`), admins",
-        needs=(person_need(manages_person),)),
+        needs=(person_need(manages_person, denied=_CHANGE_DENIED),)),
     "team_page": Rule(
-        "signed_in", "admins and managers, on a team (`team_id`); the page lists only the people they may see",
+        "signed_in", "admins, and managers with someone below them in the team (`team_id`) or its sub-teams; "
+        "the page lists only the people they may see",
         check=leads_people, denied="Team pages are for managers and admins.",
-        needs=(Need("team", "team_id", load_team, missing="There is no such team."),)),
+        needs=(Need("team", "team_id", load_team, sees_team, missing="There is no such team.",
+                    denied=_TEAM_DENIED),)),
 }, __name__)

@@ -52,6 +52,8 @@ class Person(UserMixin, BaseModel):
     is_admin = BooleanField(default=False)
     password_hash = CharField(null=True)
     created_at = DateTimeField(default=utcnow)
+    #: Signing out adds one: every session and remember-me cookie made before stops working.
+    sign_in_generation = IntegerField(default=0)
 
     class Meta:
         indexes = ((("manager",), False), (("team",), False))
@@ -62,9 +64,17 @@ class Person(UserMixin, BaseModel):
         return bool(self.active)
 
     def get_id(self):
-        """What a session and a remember-me cookie hold: the id and a fingerprint of the password, so
-        that a new password (or none) ends every sign-in made with the old one."""
-        return f"{self.id}:{self.password_fingerprint}"
+        """What a session and a remember-me cookie hold: the id, a fingerprint of the password and the
+        sign-in generation, so that a new password (or none) ends every sign-in made with the old one,
+        and signing out ends every sign-in made before it (:meth:`end_sign_ins`)."""
+        return f"{self.id}:{self.password_fingerprint}:{self.sign_in_generation or 0}"
+
+    def end_sign_ins(self):
+        """End every sign-in of this person, on every browser: the next generation, in the database
+        (so every app process agrees) and on this object."""
+        Person.update(sign_in_generation=Person.sign_in_generation + 1).where(Person.id == self.id).execute()
+        self.sign_in_generation = (Person.select(Person.sign_in_generation)
+                                   .where(Person.id == self.id).scalar())
 
     @property
     def password_fingerprint(self):

@@ -41,6 +41,7 @@ from peewee import fn
 from dualdash.db import write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level, Person, Team
+from dualdash.shared import dates
 from dualdash.shared.csv_files import CsvFile, FileProblem, LineProblem
 
 COLUMNS = ("email", "name", "team", "role", "level", "manager", "start_date", "active")
@@ -216,9 +217,14 @@ def _parse_date(value, fail):
         return None
     if DATE_PATTERN.match(value):
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if dates.in_window(day):
+                return day
+            fail("start_date", dates.message(day) + ".")
+            return BAD
     fail("start_date", f"“{value}” is not a date in the form YYYY-MM-DD.")
     return BAD
 

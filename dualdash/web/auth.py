@@ -31,12 +31,16 @@ def init_app(app):
 
 @login_manager.user_loader
 def _load_person(session_id):
-    """The person a session or remember-me cookie names, unless their password changed since."""
-    person_id, _, fingerprint = str(session_id).partition(":")
-    if not person_id.isdigit():
+    """The person a session or remember-me cookie names, unless their password changed since or they
+    signed out since (the sign-in generation is checked on every request, against the database)."""
+    person_id, _, rest = str(session_id).partition(":")
+    fingerprint, _, generation = rest.partition(":")
+    if not person_id.isdigit() or not generation.isdigit():
         return None
     person = Person.get_or_none((Person.id == int(person_id)) & (Person.active == True))  # noqa: E712
     if person is None or not hmac.compare_digest(person.password_fingerprint, fingerprint):
+        return None
+    if not hmac.compare_digest(str(person.sign_in_generation or 0), generation):
         return None
     return person
 
@@ -76,15 +80,15 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         address = request.remote_addr or ""
-        # Checked before the password, so that guessing on during the wait tells nothing.
-        wait = login_throttle.wait(email, address)
+        # Checked (and the attempt counted, in one step) before the password, so that guessing on
+        # during the wait tells nothing, and parallel guesses cannot all pass the check.
+        wait = login_throttle.attempt(email, address)
         if wait is None:
             person = Person.get_or_none(Person.email == email)
             if person and person.can_sign_in and check_password(person, form.password.data):
                 login_throttle.clear(email)
                 login_user(person, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")))
-            login_throttle.record_failure(email, address)
             # This failure may be the one that makes the next attempts wait: say so now.
             wait = login_throttle.wait(email, address)
             if wait is not None:
@@ -108,6 +112,15 @@ def logout():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         return render_template("web/auth/logout.html")
-    logout_user()
+    sign_out_everywhere()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def sign_out_everywhere():
+    """Sign out here and end every other sign-in of the same person: the session and remember-me
+    cookies name the person's sign-in generation, and this moves it on, so a cookie copied before
+    (from this browser or any other) no longer signs anyone in."""
+    if current_user.is_authenticated and isinstance(current_user._get_current_object(), Person):
+        current_user.end_sign_ins()
+    logout_user()

@@ -10,14 +10,24 @@ so every app process behind a load balancer sees the same count. Settings:
 - ``SIGN_IN_WINDOW_MINUTES`` (15): the window, which is also the longest wait.
 
 A limit of 0 turns that check off. A success clears the account's failures (not the address's).
+
+Checking and counting are one step (:func:`attempt`): in one write transaction (``BEGIN IMMEDIATE`` on
+SQLite, a lock of the table on PostgreSQL) the wait is checked and, when there is none, the attempt is
+recorded as a failure before the password is even looked at. Concurrent attempts queue for that lock,
+so 30 parallel guesses for one account get the same 5 tries as 30 guesses one after the other; the
+right password then clears the account's failures.
+
+The same count guards the current-password check of the profile page (a password change): a stolen
+session cannot be used to guess the password there either.
 """
 import datetime
 import math
 from dataclasses import dataclass
 
 from flask import current_app
+from peewee import PostgresqlDatabase, SqliteDatabase
 
-from dualdash.db import utcnow
+from dualdash.db import database, utcnow
 from dualdash.web.models import SignInFailure
 
 #: Longest email or address stored (the column is a VARCHAR(255)); longer input is cut.
@@ -67,6 +77,49 @@ def wait(email, address):
         if row is not None:
             waits.append(Wait(reason, math.ceil((row.at + window - now).total_seconds())))
     return max(waits, key=lambda w: w.seconds, default=None)
+
+
+def attempt(email, address):
+    """Check the wait and, when there is none, record this attempt as a failure, atomically.
+
+    Returns the :class:`Wait` (nothing recorded: attempts during the wait do not make it grow), or
+    None: go on and check the password, and :func:`clear` the account when it is right."""
+    with _write_lock():
+        found = wait(email, address)
+        if found is None:
+            record_failure(email, address)
+        return found
+
+
+def _write_lock():
+    """A transaction that holds the database's write lock from its first statement, so that two
+    attempts cannot both count before either records (a plain BEGIN on SQLite takes the lock only at
+    the first write, after the count)."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return db.atomic(lock_type="IMMEDIATE")
+    transaction = db.atomic()
+    if isinstance(db, PostgresqlDatabase):
+        return _LockedTable(transaction, db)
+    return transaction
+
+
+class _LockedTable:
+    """PostgreSQL: the transaction, with the failures table locked against other writers (and
+    other lockers) until it ends; readers are not blocked."""
+
+    def __init__(self, transaction, db):
+        self.transaction, self.db = transaction, db
+
+    def __enter__(self):
+        self.transaction.__enter__()
+        table = SignInFailure._meta.table_name
+        # Safe: the table name comes from the model, never from input.
+        self.db.execute_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+        return self
+
+    def __exit__(self, *exc):
+        return self.transaction.__exit__(*exc)
 
 
 def record_failure(email, address):

@@ -182,8 +182,11 @@ def test_matrix_permissions(app, sample_org, ae_skills, as_member, as_manager):
     for name in ("Pete Peer", "Paula Peer-Report", "Dana Director"):
         assert name not in html
     peer = login(app.test_client(), org.peer)
-    html = peer.get(f"/teams/{org.teams.sales.id}/skills").get_data(as_text=True)
-    assert "Mo Member" not in html and "Nobody you can see is in this team." in html
+    # A team outside the reporting line is refused, saying why (it used to answer 200, empty).
+    response = peer.get(f"/teams/{org.teams.sales.id}/skills")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and "Mo Member" not in html
+    assert "Nobody in Sales (or its sub-teams) reports to you" in html
 
 
 def test_matrix_and_person_page_queries_are_fixed(app, as_admin, sample_org, ae_skills, count_queries):

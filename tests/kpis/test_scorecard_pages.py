@@ -242,10 +242,10 @@ def test_team_scorecard(as_manager, as_admin, data):
     assert "Paula Peer-Report" in text(company) and "Mo Member" in text(company)
     only = as_admin.get(f"/teams/{o.teams.company.id}/scorecard?period=2025-W47&scope=team")
     assert "Dana Director" in text(only) and "Mo Member" not in text(only)
-    # A manager sees nobody of a team outside their reporting line.
+    # A team outside a manager's reporting line is refused, saying why (it used to answer 200, empty).
     support = as_manager.get(f"/teams/{o.teams.support.id}/scorecard?period=2025-W47")
-    assert support.status_code == 200 and "Paula" not in text(support)
-    assert "is in your reporting line" in text(support)
+    assert support.status_code == 403 and "Paula" not in text(support)
+    assert "Nobody in Support (or its sub-teams) reports to you" in text(support)
     assert as_admin.get("/teams/99999/scorecard").status_code == 404
 
 

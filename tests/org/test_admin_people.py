@@ -340,3 +340,13 @@ def test_cannot_deactivate_oneself(as_admin, sample_org):
     assert "You cannot deactivate yourself" in html
     assert as_admin.post(f"/admin/people/{sample_org.admin.id}/deactivate").status_code == 400
     assert fresh(sample_org.admin).active
+
+
+def test_a_start_date_outside_the_accepted_dates_is_refused_beside_the_field(as_admin, sample_org):
+    response = as_admin.post("/admin/people/new", data=form_data(email="kim@example.com", name="Kim",
+                                                                  start_date="9999-12-31"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="start_date-error">“9999-12-31” is outside the dates Dual Dash accepts' in html
+    assert 'value="9999-12-31"' in html
+    assert Person.get_or_none(Person.email == "kim@example.com") is None

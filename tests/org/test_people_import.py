@@ -287,3 +287,12 @@ def test_upload_needs_a_csv_file(as_admin, sample_org):
     assert response.status_code == 400
     assert "Upload a .csv file" in response.get_data(as_text=True)
     assert not Person.select().where(Person.email == "kim@example.com").exists()
+
+
+def test_a_start_date_outside_the_accepted_dates_is_refused(as_admin, sample_org):
+    before = all_people()
+    response = upload(as_admin, HEADER + "kim@example.com,Kim,Sales,,,,9999-12-31,\n")
+    assert response.status_code == 400
+    assert "outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31" in \
+        response.get_data(as_text=True)
+    assert all_people() == before

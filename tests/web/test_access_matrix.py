@@ -46,6 +46,7 @@ OWN_AND_ABOVE = ("login ok ok 403 ok", "login 403 403 ok ok")       # the person
 ABOVE = ("login 403 ok 403 ok", "login 403 403 ok ok")              # anyone above the person, admins
 OWN_TOKEN = ("login ok 404 404 404", "login 404 404 404 404")       # someone else's token does not exist
 RESULTS_DRIVERS = ("login 403 ok 403 ok", "login 403 403 ok ok")    # someone below them in that team
+TEAM_PAGE = RESULTS_DRIVERS  # every team page: admins, and managers with someone below them in that team
 
 TABLE = {
     "static": None,  # files, not pages: not walked
@@ -55,6 +56,7 @@ TABLE = {
     "people.index": {"GET": SIGNED_IN},
     "people.show": {"GET": OWN_AND_ABOVE},
     "profile.show": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "profile.sign_out_everywhere": {"POST": SIGNED_IN},
     "profile.create_token": {"POST": SIGNED_IN},
     "profile.revoke_token": {"POST": OWN_TOKEN},
     "framework.drivers": {"GET": SIGNED_IN},
@@ -66,9 +68,9 @@ TABLE = {
     "action_items.reopen": {"POST": OWN_AND_ABOVE},
     "driver_ratings.person": {"GET": OWN_AND_ABOVE, "POST": OWN_AND_ABOVE},  # the person self-rates
     "skills_pages.person": {"GET": OWN_AND_ABOVE, "POST": OWN_AND_ABOVE},    # the person self-assesses
-    "skills_pages.matrix": {"GET": MANAGERS},
+    "skills_pages.matrix": {"GET": TEAM_PAGE},
     "scorecard_pages.person": {"GET": OWN_AND_ABOVE},
-    "scorecard_pages.team": {"GET": MANAGERS},
+    "scorecard_pages.team": {"GET": TEAM_PAGE},
     "scorecard_pages.subtree": {"GET": SIGNED_IN},  # members are sent to their own scorecard
     "results_drivers.show": {"GET": RESULTS_DRIVERS},
     "rank_stacks.index": {"GET": SIGNED_IN},

@@ -158,3 +158,78 @@ def test_the_start_of_a_wait_is_logged_without_the_password(client, sample_org, 
     [record] = [r for r in caplog.records if "Sign-ins wait" in r.getMessage()]
     assert record.levelname == "WARNING"
     assert "member@example.com" in record.getMessage() and "wrong-password" not in record.getMessage()
+
+
+# --- Concurrency and the profile's current-password check --------------------------------------------
+
+def test_parallel_wrong_sign_ins_cannot_overrun_the_limit(app, sample_org):
+    """30 wrong sign-ins for one account at once: the check and the count are one step, so only the
+    limit's worth get their password checked (before, every one of them was)."""
+    import threading
+    barrier = threading.Barrier(30)
+    statuses, checked = [], []
+    from dualdash.web import auth
+
+    real_check = auth.check_password
+
+    def counting_check(person, password):
+        checked.append(1)
+        return real_check(person, password)
+
+    def one():
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(sign_in(client).status_code)
+
+    auth.check_password = counting_check
+    try:
+        threads = [threading.Thread(target=one) for _ in range(30)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        auth.check_password = real_check
+    assert len(statuses) == 30
+    assert len(checked) == 5
+    assert SignInFailure.select().where(SignInFailure.email == "member@example.com").count() == 5
+    assert sorted(statuses) == [400] * 4 + [429] * 26
+
+
+def change_password(client, current="wrong-password"):
+    return client.post("/profile/", data={"current": current, "new": "new-password-1",
+                                          "confirm": "new-password-1"})
+
+
+def test_the_current_password_check_is_throttled(app, sample_org):
+    from dualdash.testing import login
+    client = login(app.test_client(), sample_org.member)
+    assert [change_password(client).status_code for _ in range(4)] == [400] * 4
+    r = change_password(client)
+    assert r.status_code == 429
+    html = r.get_data(as_text=True)
+    assert f"{ACCOUNT_WAIT} 15 minutes." in html and "Your password is not changed." in html
+    assert 840 < int(r.headers["Retry-After"]) <= 900
+    # During the wait even the right password is refused, and nothing is changed.
+    r = change_password(client, current=PASSWORD)
+    assert r.status_code == 429
+    from dualdash.org.models import Person
+    from dualdash.org.passwords import check_password
+    assert check_password(Person.get_by_id(sample_org.member.id), PASSWORD)
+
+
+def test_profile_failures_count_with_sign_in_failures(app, sample_org):
+    from dualdash.testing import login
+    client = login(app.test_client(), sample_org.member)
+    fail(app.test_client(), 3)
+    assert [change_password(client).status_code for _ in range(2)] == [400, 429]
+    assert sign_in(app.test_client(), password=PASSWORD).status_code == 429
+
+
+def test_the_right_current_password_clears_the_failures(app, sample_org):
+    from dualdash.testing import login
+    client = login(app.test_client(), sample_org.member)
+    change_password(client)
+    change_password(client)
+    assert change_password(client, current=PASSWORD).status_code == 302
+    assert SignInFailure.select().where(SignInFailure.email == "member@example.com").count() == 0

@@ -172,3 +172,29 @@ def test_rendered_pages_have_no_inline_style_or_script(app, demo):
             assert not finder.problems, (url, finder.problems)
             seen += 1
     assert seen > 40  # the walk really saw the pages
+
+
+def test_signed_in_responses_and_the_api_are_not_stored(client, as_admin, as_member, sample_org, sample_kpis):
+    """Cache-Control: no-store on every response to a signed-in request (pages, downloads, errors) and
+    on the API; not on static files nor the public sign-in page."""
+    _, token = issue_token(sample_org.admin, "cache")
+    private = {
+        "page": as_admin.get("/people/"),
+        "profile": as_member.get("/profile/"),
+        "download": as_admin.get("/admin/audit/export.csv"),
+        "refused": as_member.get("/admin/people/"),
+        "not found": as_member.get("/people/999999"),
+        "redirect": as_member.get("/login"),
+        "api": client.get(f"/api/v1/people/{sample_org.member.email}/scorecard",
+                          headers={"Authorization": f"Bearer {token}"}),
+        "api without a token": client.get(f"/api/v1/people/{sample_org.member.email}/scorecard"),
+    }
+    assert {name: r.headers.get("Cache-Control") for name, r in private.items()} == {
+        name: "no-store" for name in private}
+    # The CSV download streams inside its request's context: read it, so that it ends.
+    assert private["download"].get_data(as_text=True).startswith("\ufeff")
+    public = {"sign-in page": client.get("/login"), "static": client.get("/static/dualdash.css"),
+              "static signed in": as_member.get("/static/dualdash.css")}
+    assert public["static"].status_code == 200
+    assert {name: "no-store" in (r.headers.get("Cache-Control") or "") for name, r in public.items()} == {
+        name: False for name in public}

@@ -24,6 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from dualdash.coaching.meetings import REPEAT_CHOICES
+from dualdash.shared.dates import within_window
 from dualdash.shared.form_fields import strip
 
 TEXT_MAX = 20000
@@ -48,7 +49,8 @@ class ScheduleForm(FlaskForm):
 
     report = SelectField("With", coerce=int, validators=[InputRequired(message="Choose the person.")])
     scheduled_for = DateTimeLocalField("Date and time", format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                       validators=[InputRequired(message="Give the date and time.")])
+                                       validators=[InputRequired(message="Give the date and time."),
+                                                   within_window])
     repeat_every_days = SelectField("Repeat", choices=[SelectChoice("", "Does not repeat")] + [
         SelectChoice(str(d), _repeat_label(d)) for d in REPEAT_CHOICES], default="")
 
@@ -119,7 +121,7 @@ class ActionItemForm(FlaskForm):
     description = StringField("Action", filters=[strip], validators=[
         DataRequired(message="Say what will be done."),
         Length(max=TITLE_MAX * 2, message=f"Use at most {TITLE_MAX * 2} characters.")])
-    due_date = DateField("Due", validators=[Optional()])
+    due_date = DateField("Due", validators=[Optional(), within_window])
 
     def __init__(self, *args, owners=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -213,7 +213,7 @@ def new():
     chosen = g.person.id if g.person else None
     people = _manageable_people()
     if not people:
-        abort(403)
+        abort(403, "Nobody active reports to you, so there is nobody to schedule a 1:1 with.")
     form = ScheduleForm(people=people, data={"report": chosen, "scheduled_for": core.default_time()})
     if form.validate_on_submit():
         report = next(p for p in people if p.id == form.report.data)

@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from dualdash.kpis.models import CADENCES, CATEGORIES, DIRECTIONS, KPI, ROLLUPS, UNITS
+from dualdash.shared.dates import within_window
 from dualdash.shared.form_fields import choice, strip
 
 KEY_MAX = 64
@@ -133,7 +134,7 @@ class BenchmarkForm(FlaskForm):
     shows the same rows."""
 
     effective_from = DateField("Effective from", invalid_value_message="Enter a date like 2026-11-16.",
-                               validators=[InputRequired("Give the date these lines take effect.")])
+                               validators=[InputRequired("Give the date these lines take effect."), within_window])
     roles = HiddenField()
 
     direction = "higher"

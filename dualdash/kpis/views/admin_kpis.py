@@ -29,6 +29,7 @@ from dualdash.org import settings as org_settings
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level
 from dualdash.plugins import manager as plugins
+from dualdash.shared import dates
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_kpis", __name__, url_prefix="/admin/kpis")
@@ -380,8 +381,14 @@ def _benchmark_date(kpi):
     """The date being edited: ``?date=`` or the first day of the KPI's current period."""
     text = request.args.get("date", "")
     try:
-        return datetime.date.fromisoformat(text), None
+        day = datetime.date.fromisoformat(text)
     except ValueError:
+        day = None
+    if day is not None:
+        if not dates.in_window(day):
+            abort(400, dates.message(day) + ".")
+        return day, None
+    else:
         s = org_settings.get()
         start = periods.containing(datetime.date.today(), kpi.cadence, s.week_start, s.fiscal_year_start_month).start
         return start, (f"“{text}” is not a date like 2026-11-16: showing the current period instead."

@@ -10,6 +10,7 @@ from dualdash.org import team_tree
 from dualdash.org.access import subtree_ids
 from dualdash.org.models import JobRole, Level, Person
 from dualdash.org.passwords import LongEnough
+from dualdash.shared.dates import within_window
 from dualdash.shared.uploads import CsvText
 
 NONE_LABEL = "— none —"
@@ -64,7 +65,7 @@ class PersonForm(FlaskForm):
     level = SelectField("Level", coerce=id_or_none)
     manager = StringField("Manager’s email", filters=[_email_filter], validators=[Optional(), Length(max=254)],
                           render_kw={"autocomplete": "off", "inputmode": "email"})
-    start_date = DateField("Start date", validators=[Optional()])
+    start_date = DateField("Start date", validators=[Optional(), within_window])
     active = BooleanField("Active (may sign in and shows in lists)")
     is_admin = BooleanField("Admin (may change the organization set-up and everyone’s data)")
     password = PasswordField("Set a new password", validators=[Optional(), LongEnough()],

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from dualdash.shared.dates import within_window
 from dualdash.web.audit_trail import ACTIONS, OBJECT_TYPES, Filters
 
 
@@ -34,8 +35,8 @@ class AuditFilterForm(FlaskForm):
                          + [SelectChoice(k, label) for k, label in ACTIONS.items()], default="")
     object_id = StringField("Object id", filters=[_strip], validators=[Length(max=40)],
                             render_kw={"inputmode": "numeric", "size": 8})
-    date_from = DateField("From (UTC)", validators=[Optional()], invalid_value_message=BAD_DATE)
-    date_to = DateField("To (UTC)", validators=[Optional()], invalid_value_message=BAD_DATE)
+    date_from = DateField("From (UTC)", validators=[Optional(), within_window], invalid_value_message=BAD_DATE)
+    date_to = DateField("To (UTC)", validators=[Optional(), within_window], invalid_value_message=BAD_DATE)
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

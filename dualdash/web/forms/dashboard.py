@@ -4,6 +4,8 @@ import datetime
 from wtforms import DateField, Form
 from wtforms.validators import Optional, ValidationError
 
+from dualdash.shared.dates import within_window
+
 DEFAULT_DAYS = 90
 
 
@@ -51,7 +53,10 @@ def _no_later_than_ten_years(form, field):
 
 # Set after the class: FormMeta collects fields assigned this way too. ("from" is a keyword; "to" is set
 # the same way to read alike.)
-setattr(FollowThroughForm, "from", _Date("From", validators=[Optional(), _no_later_than_ten_years],
+setattr(FollowThroughForm, "from", _Date("From", validators=[Optional(), within_window,
+                                                                   _no_later_than_ten_years],
                                          format="%Y-%m-%d"))
-setattr(FollowThroughForm, "to", _Date("To",  # noqa: B010 validators=[Optional(), _no_later_than_ten_years],
+# ("to" had its validators inside the noqa comment, so it took any date at all: 9999-12-31 answered 500.)
+setattr(FollowThroughForm, "to", _Date("To", validators=[Optional(), within_window,  # noqa: B010
+                                                         _no_later_than_ten_years],
                                        format="%Y-%m-%d"))

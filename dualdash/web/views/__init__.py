@@ -2,6 +2,7 @@
 error pages, and what every template may use."""
 from flask import render_template
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from dualdash.org import access
 from dualdash.org import settings as org_settings
@@ -27,10 +28,18 @@ def init_app(app):
     # 413 (too large) has its own page: dualdash/shared/uploads.py.
 
 
+#: What a 403 says when the rule that refused it gave no reason of its own (never Werkzeug's text).
+NOT_ALLOWED = ("You are not allowed to see this page or do this. Each person sees their own data and that "
+               "of the people below them in the reporting line; admins see everything. If you think you "
+               "should have access, ask your manager or an admin.")
+
+
 def _error_page(code, title):
     def handler(error):
         description = getattr(error, "description", "") if code != 500 else (
             "The server failed to finish this request. Nothing you typed was saved by this attempt; "
             "please go back and try again.")
+        if code == 403 and (not description or description == Forbidden.description):
+            description = NOT_ALLOWED
         return render_template("error.html", code=code, title=title, description=description), code
     return handler

@@ -7,6 +7,7 @@ from dualdash.org.audit import record, snapshot
 from dualdash.org.models import Person
 from dualdash.org.passwords import check_password, hash_password
 from dualdash.shared.access import allow
+from dualdash.web import auth, login_throttle
 from dualdash.web.forms.auth import PasswordChangeForm
 from dualdash.web.forms.tokens import TokenForm
 from dualdash.web.models import ApiToken
@@ -31,10 +32,21 @@ def _page(form=None, token_form=None, new_token=None, status=200):
 @allow("signed_in")
 def show():
     form = PasswordChangeForm()
+    wait = None
     if form.validate_on_submit():
-        if not check_password(current_user, form.current.data):
-            form.current.errors.append("That is not your current password.")
-        else:
+        # The current password is guessed no more freely here than on the sign-in page: its failures
+        # count with the account's failed sign-ins (checked and counted in one step, before the check).
+        email, address = current_user.email, request.remote_addr or ""
+        wait = login_throttle.attempt(email, address)
+        if wait is None and not check_password(current_user, form.current.data):
+            wait = login_throttle.wait(email, address)
+            if wait is not None:
+                current_app.logger.warning("Password changes wait %d s after too many failures (%s): %s "
+                                           "from %s", wait.seconds, wait.reason, email, address)
+            else:
+                form.current.errors.append("That is not your current password.")
+        elif wait is None:
+            login_throttle.clear(email)
             current_user.password_hash = hash_password(form.new.data)
             current_user.save(only=[Person.password_hash])
             record("password", current_user._get_current_object(), None, {"password": "changed"})
@@ -42,6 +54,10 @@ def show():
             flash("Your password is changed. You are still signed in here; everywhere else you will be "
                   "asked to sign in again.", "success")
             return redirect(url_for("profile.show"))
+    if wait is not None:
+        form.current.errors.append(f"{wait} Your password is not changed.")
+        response, _, headers = _page(form=form)
+        return response, 429, {**headers, "Retry-After": str(wait.seconds)}
     return _page(form=form, status=400 if form.errors else 200)
 
 
@@ -51,6 +67,16 @@ def _keep_this_sign_in(person):
     session["_user_id"] = person.get_id()
     if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
         session["_remember"] = "set"
+
+
+@bp.post("/sign-out-everywhere")
+@allow("signed_in")
+def sign_out_everywhere():
+    """End every sign-in of the signed-in person (this one too): sessions and remember-me cookies made
+    before, copied or not, stop working at once."""
+    auth.sign_out_everywhere()
+    flash("You are signed out everywhere: every browser and device must sign in again.", "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/tokens")
