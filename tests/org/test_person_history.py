@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from html_checks import assert_valid_html
 
 from dualdash.db import get_db, upgrade
 from dualdash.org import assignments
@@ -40,7 +41,9 @@ def test_the_edit_page_asks_from_which_date_and_lists_the_history(app, sample_or
         (assignments.EARLIEST, "Sales", "Account Executive", "Ramping"),
         (D(2026, 11, 16), "Sales", "Account Executive", "Established")]
     assert Person.get_by_id(o.member.id).level_id == o.levels["Established"].id
-    page = as_admin.get(f"/admin/people/{o.member.id}/edit").get_data(as_text=True)
+    response = as_admin.get(f"/admin/people/{o.member.id}/edit")
+    assert_valid_html(response)
+    page = response.get_data(as_text=True)
     listed = page.split('id="history"', 1)[1].split("</table>", 1)[0]
     assert listed.index("2026-11-16") < listed.index("1900-01-01") and "Established" in listed
     # Same values again: nothing new in the history; a change on the same date replaces that row.
