@@ -15,11 +15,11 @@ from dualdash.coaching.models import (
 from dualdash.db import BaseModel, utcnow
 from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
 from dualdash.org.audit import AuditLog
-from dualdash.org.models import JobRole, Level, Person, Setting, Team
+from dualdash.org.models import JobRole, Level, Person, PersonAssignment, Setting, Team
 from dualdash.web.models import ApiToken, SignInFailure
 
 #: In dependency order (a table comes after those it references).
-ALL_MODELS = [Team, JobRole, Level, Person, KPI, Scorecard, ScorecardKPI, Benchmark, Measurement,
+ALL_MODELS = [Team, JobRole, Level, Person, PersonAssignment, KPI, Scorecard, ScorecardKPI, Benchmark, Measurement,
               Meeting, PrivateNote, AgendaItem, ActionItem, DriverRating, RoleSkill, SkillExpectation,
               SkillAssessment, AuditLog, ApiToken, Setting, SignInFailure]
 

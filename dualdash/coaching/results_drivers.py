@@ -3,8 +3,8 @@ on how they show up (Performance Driver ratings), over a window of weeks.
 
 - **x, attainment**: for each KPI of the person's scorecard, the mean attainment of its periods that
   start inside the window and have a value (each judged against the line in force for that period
-  and the person's level: no data is no data, never zero); then the mean over those KPIs, so every
-  KPI weighs the same whatever its cadence. 1.0 is "on the Meets line".
+  and the job role and level the person held then: no data is no data, never zero); then the mean
+  over those KPIs, so every KPI weighs the same whatever its cadence. 1.0 is "on the Meets line".
 - **y, drivers**: the mean of the person's driver ratings rated inside the window, each put on its
   driver's scale as 0 (lowest point) to 1 (highest point). Self-ratings and ratings of drivers no
   loaded plugin defines are left out.
@@ -26,6 +26,7 @@ from dualdash.db import database
 from dualdash.kpis import benchmarks, periods
 from dualdash.kpis.models import Measurement
 from dualdash.kpis.scorecards import kpis_for
+from dualdash.org import assignments
 from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.plugins import manager as plugins
 
@@ -200,19 +201,24 @@ def _place_results(view, people, start, end):
     values = defaultdict(list)
     for person_id, kpi_id, period_start, value in database.execute(query).fetchall():
         values[(person_id, kpi_id)].append((period_start, value))
+    histories = assignments.load([p.id for p in people])
     days, benches = {}, {}
     for placement in view.placements:
         person = placement.person
         person_id, role_id, level_id = person.id, person.role_id, person.level_id
+        history = histories.get(person_id)
         per_kpi = []
         for kpi in kpis_by_person.get(person_id, []):
             kpi_id, direction = kpi.id, kpi.direction
             found = []
             for period_start, value in values.get((person_id, kpi_id), []):
+                if period_start not in days:
+                    days[period_start] = Measurement.period_start.python_value(period_start)
+                if history:  # the role and level held in that period
+                    held = assignments.in_force(history, days[period_start])
+                    role_id, level_id = held.role_id, held.level_id
                 key = (kpi_id, role_id, level_id, period_start)
                 if key not in benches:
-                    if period_start not in days:
-                        days[period_start] = Measurement.period_start.python_value(period_start)
                     row, _ = benchmarks.applicable(lines.get(kpi_id, []), role_id, level_id, days[period_start])
                     benches[key] = benchmarks.info(row)
                 reached = benchmarks.attainment(value, benches[key], direction)

@@ -17,7 +17,8 @@ from dualdash.demo.kpis import DEMO_CATALOGUE, WEEKS, load_kpis, load_measuremen
 from dualdash.kpis import periods
 from dualdash.kpis.bulk_load import bulk_load
 from dualdash.kpis.models import Measurement
-from dualdash.org.models import JobRole, Level, Person, Team
+from dualdash.org.assignments import EARLIEST
+from dualdash.org.models import JobRole, Level, Person, PersonAssignment, Team
 from dualdash.org.passwords import hash_password
 
 #: Every demo person signs in with this password (the demo is for trying things out).
@@ -192,6 +193,11 @@ def load_people(loader, people):
                            "password_hash"),
                   [(p.id, p.name, p.email, p.team_id, p.role_id, p.level_id, p.manager_id, p.is_admin, p.start_date,
                     password_hash) for p in people])
+    # Each person's history starts with what they hold now, from their start date.
+    first = loader.take_ids(PersonAssignment, len(people))
+    loader.insert(PersonAssignment, ("id", "person", "role", "level", "team", "effective_from"),
+                  [(first + i, p.id, p.role_id, p.level_id, p.team_id, p.start_date or EARLIEST)
+                   for i, p in enumerate(people)])
 
 
 def fill_activity(loader, rng, people, catalogue, skills, roles, levels, today, weeks, progress=None):

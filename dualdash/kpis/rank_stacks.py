@@ -14,8 +14,11 @@ Choices (issue 4, point 5):
   ``MAX(period_start)``).
 - The stack holds the **active people with at least one value in the range** (not every person whose
   scorecard has the KPI: someone with no data has no place to show).
-- The benchmark is the line for the person's role and level in force on the range's first day; for a
-  summed KPI its lines are multiplied by the number of the KPI's periods in the range (so far).
+- Each person is taken with the job role, level and team they held on the range's first day (their
+  assignment then: a later promotion or move does not re-colour a past range), and the benchmark is
+  the line for that role and level in force on that day; for a summed KPI its lines are multiplied
+  by the number of the KPI's periods in the range
+  (so far).
 - Bands always come from the KPI's band rule (:func:`dualdash.kpis.bands.judge`).
 - Visibility (DESIGN.md): an admin sees everyone; a manager sees themselves and the people below them
   (aggregates are computed over those people only); a member sees the whole organization with every
@@ -40,7 +43,7 @@ from dualdash.kpis import benchmarks, periods
 from dualdash.kpis.bands import Judgement, judge
 from dualdash.kpis.models import Measurement
 from dualdash.kpis.scorecards import kpi_info
-from dualdash.org import access
+from dualdash.org import access, assignments
 from dualdash.org import settings as org_settings
 from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.plugins.types import BenchmarkInfo, Period, PersonInfo
@@ -264,7 +267,7 @@ def build(req, viewer, settings=None, page=None, per_page=None, today=None):
     span = Period(req.first.start, req.last.end, kpi.cadence)
     count = count_periods(req.first, req.last)
     share = target_share(req.first, req.last, today)
-    found = person_values(kpi, span, viewer.visible)
+    found = held_on(person_values(kpi, span, viewer.visible), span.start, viewer.visible)
     lines = benchmarks.load([kpi.id]).get(kpi.id, []) if found else []
     entries = _entries(kpi, found, lines, span, share)
     stack = Stack(request=req, audience=viewer, span=span, period_count=count,
@@ -314,6 +317,24 @@ def person_values(kpi, span, visible=None):
     # Thousands of rows: read straight from the cursor (no conversion per value); the few rows
     # shown convert what they use (see _Entry.info).
     return [row for row in database.execute(query).fetchall() if row[VALUE] is not None]
+
+
+def held_on(found, day, visible=None):
+    """The rows of :func:`person_values` with each person's role, level and team (ids and names) as
+    their assignment in force on ``day`` says (one query for the histories; a person without one
+    keeps their current values)."""
+    if not found:
+        return found
+    histories = assignments.load(visible)
+    rows = []
+    for row in found:
+        history = histories.get(row[ID])
+        if history:
+            held = assignments.in_force(history, day)
+            row = tuple(row[:ROLE_ID]) + (held.role_id, held.level_id, held.team_id, held.team, held.role,
+                                          held.level)
+        rows.append(row)
+    return rows
 
 
 @dataclass

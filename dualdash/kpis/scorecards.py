@@ -14,6 +14,7 @@ from typing import Optional
 from dualdash.kpis import benchmarks, periods
 from dualdash.kpis.bands import Judgement, judge
 from dualdash.kpis.models import KPI, Measurement, Scorecard, ScorecardKPI
+from dualdash.org import assignments
 from dualdash.org import settings as org_settings
 from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.plugins import manager as plugins
@@ -122,16 +123,18 @@ def build(people, view, history=13, kpis_by_person=None, today=None):
     views = periods.series(view, max(1, history), ws, fy)
     lines = benchmarks.load(all_kpis)
     values = _values(people, all_kpis.values(), views, ws, fy)
+    # Each period is judged by the role and level the person held then (one query for everyone).
+    histories = assignments.load([p.id for p in people]) if people else {}
     fw = plugins.current()
     # What many points share is worked out once: the KPI's period holding a view, what a band rule
     # knows of each KPI, the line for a role and level on a date (a team shares a few roles and levels).
     shared = {}
     cards = []
     for person in people:
-        pinfo = person_info(person)
+        held = _Held(person, histories.get(person.id))
         rows = []
         for kpi in kpis_by_person.get(person.id, []):
-            points = [_point(kpi, person, pinfo, v, values, lines, ws, fy, today, shared) for v in views]
+            points = [_point(kpi, person, held, v, values, lines, ws, fy, today, shared) for v in views]
             row = KPIRow(kpi=kpi, current=points[-1], history=points)
             if len(points) > 1:
                 row.previous_band = points[-2].band
@@ -142,12 +145,38 @@ def build(people, view, history=13, kpis_by_person=None, today=None):
     return cards
 
 
-def person_info(person):
-    """What a band rule knows of a person."""
+def person_info(person, held=None):
+    """What a band rule knows of a person: their current role, level and team, or those of
+    ``held`` (an :class:`dualdash.org.assignments.Held`, what they held in a period)."""
+    if held is not None:
+        return PersonInfo(id=person.id, name=person.name, email=person.email, role=held.role,
+                          level=held.level, team=held.team, start_date=person.start_date)
     return PersonInfo(id=person.id, name=person.name, email=person.email,
                       role=person.role.name if person.role_id else None,
                       level=person.level.name if person.level_id else None,
                       team=person.team.name if person.team_id else None, start_date=person.start_date)
+
+
+class _Held:
+    """A person's assignments while their scorecard is built: what they held on a date, and what a
+    band rule knows of them then (worked out once per assignment)."""
+
+    def __init__(self, person, history):
+        self.person, self.history = person, history or []
+        self._infos = {}
+        self._now = None
+
+    def on(self, day):
+        """``(Held, PersonInfo)`` in force on ``day``."""
+        if self.history:
+            held = assignments.in_force(self.history, day)
+        else:
+            if self._now is None:
+                self._now = assignments.current(self.person)
+            held = self._now
+        if held not in self._infos:
+            self._infos[held] = person_info(self.person, held)
+        return held, self._infos[held]
 
 
 def kpi_info(kpi):
@@ -171,7 +200,7 @@ def _values(people, kpis, views, ws, fy):
     return found
 
 
-def _point(kpi, person, pinfo, view, values, lines, ws, fy, today, shared):
+def _point(kpi, person, held_by, view, values, lines, ws, fy, today, shared):
     own = values.get((person.id, kpi.id), {})
     key = ("period", kpi.cadence, kpi.rollup == "sum", view)
     if key not in shared:
@@ -189,10 +218,11 @@ def _point(kpi, person, pinfo, view, values, lines, ws, fy, today, shared):
         inside = sorted((start, v) for start, v in own.items() if view.start <= start <= view.end)
         value = rollup(kpi.rollup, [v[0] for _, v in inside])
         note = " · ".join(v[1] for _, v in inside if v[1]) or None
-    line_key = ("line", kpi.id, person.role_id, person.level_id, period.start, factor)
+    held, pinfo = held_by.on(period.start)
+    line_key = ("line", kpi.id, held.role_id, held.level_id, period.start, factor)
     if line_key not in shared:
-        row, _ = benchmarks.applicable(lines.get(kpi.id, []), person.role_id, person.level_id, period.start)
-        shared[line_key] = benchmarks.scaled(benchmarks.info(row, pinfo.role, pinfo.level), factor)
+        row, _ = benchmarks.applicable(lines.get(kpi.id, []), held.role_id, held.level_id, period.start)
+        shared[line_key] = benchmarks.scaled(benchmarks.info(row, held.role, held.level), factor)
     bench = shared[line_key]
     if value is None:
         judgement = Judgement(None, kpi.band_rule)

@@ -94,3 +94,20 @@ class Setting(BaseModel):
 
     key = CharField(unique=True)
     value = TextField()
+
+
+class PersonAssignment(BaseModel):
+    """What a person's job role, level and team were from ``effective_from`` on (until their next
+    assignment): the history that past periods are judged by. ``Person.role``/``level``/``team``
+    hold the latest assignment's values (see :mod:`dualdash.org.assignments`)."""
+
+    person = ForeignKeyField(Person, backref="assignments", on_delete="CASCADE")
+    role = ForeignKeyField(JobRole, null=True, on_delete="SET NULL")
+    level = ForeignKeyField(Level, null=True, on_delete="SET NULL")
+    team = ForeignKeyField(Team, null=True, on_delete="SET NULL")
+    effective_from = DateField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "person_assignment"
+        indexes = ((("person", "effective_from"), True),)

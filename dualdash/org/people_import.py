@@ -20,6 +20,12 @@ is an error::
   Dual Dash.
 - ``start_date``: ``YYYY-MM-DD``.
 - ``active``: yes/no, true/false or 1/0. Empty: yes for a new person, unchanged for an existing one.
+- ``effective_from``: ``YYYY-MM-DD``, the date a change of team, role or level takes effect from
+  (empty or left out: today). Periods before it stay judged by what the person held then; the
+  assignment history is listed on the person's admin page. For a new person it is the date their
+  first assignment counts from (empty: their start date).
+
+Dates must lie between 1900-01-01 and 2100-12-31.
 
 An empty cell clears that value (no team, no manager…); a column left out of the file leaves that
 value unchanged for existing people.
@@ -39,12 +45,12 @@ from email_validator import EmailNotValidError, validate_email
 from peewee import fn
 
 from dualdash.db import write_transaction
+from dualdash.org import assignments
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level, Person, Team
-from dualdash.shared import dates
 from dualdash.shared.csv_files import CsvFile, FileProblem, LineProblem
 
-COLUMNS = ("email", "name", "team", "role", "level", "manager", "start_date", "active")
+COLUMNS = ("email", "name", "team", "role", "level", "manager", "start_date", "active", "effective_from")
 REQUIRED_COLUMNS = ("email", "name")
 TRUE_WORDS = frozenset({"yes", "true", "1", "y"})
 FALSE_WORDS = frozenset({"no", "false", "0", "n"})
@@ -92,7 +98,7 @@ class _Row:
     """One parsed row. Optional values are KEEP when their column is not in the file."""
 
     __slots__ = ("line", "ok", "email", "name", "team", "role", "level", "manager", "start_date", "active",
-                 "existing")
+                 "effective_from", "existing")
 
     def __init__(self, line):
         self.line = line
@@ -186,6 +192,10 @@ def _parse_row(csv_file, line, values, lookups, seen, errors):
     if row.start_date is not KEEP:
         row.start_date = _parse_date(row.start_date, fail)
 
+    row.effective_from = cells.get("effective_from", KEEP)
+    if row.effective_from is not KEEP:
+        row.effective_from = _parse_date(row.effective_from, fail, "effective_from")
+
     row.active = cells.get("active", KEEP)
     if row.active is not KEEP:
         word = row.active.lower()
@@ -212,7 +222,7 @@ def _lookup(cells, column, table, message, fail):
     return found
 
 
-def _parse_date(value, fail):
+def _parse_date(value, fail, column="start_date"):
     if not value:
         return None
     if DATE_PATTERN.match(value):
@@ -221,11 +231,12 @@ def _parse_date(value, fail):
         except ValueError:
             pass
         else:
-            if dates.in_window(day):
+            problem = assignments.date_problem(day)
+            if problem is None:
                 return day
-            fail("start_date", dates.message(day) + ".")
+            fail(column, f"“{value}”: {problem[0].lower()}{problem[1:]}")
             return BAD
-    fail("start_date", f"“{value}” is not a date in the form YYYY-MM-DD.")
+    fail(column, f"“{value}” is not a date in the form YYYY-MM-DD.")
     return BAD
 
 
@@ -373,6 +384,7 @@ def _write(rows):
                 manager=manager_id, start_date=_value(row.start_date),
                 active=True if row.active in (KEEP, None) else row.active)
             ids[row.email] = person.id
+            assignments.seed(person, effective_from=_value(row.effective_from))
             if row.manager not in (KEEP, None) and manager_id is None:
                 late_managers.append((person, row.manager))  # defined further down the file
             created.append(person)
@@ -384,7 +396,10 @@ def _write(rows):
                 continue
             person = row.existing
             before = snapshot(person)
+            held = (person.role_id, person.level_id, person.team_id)
             changed = _apply(person, row, ids)
+            if (person.role_id, person.level_id, person.team_id) != held:
+                changed = _record_assignment(person, held, row, changed)
             if changed:
                 person.save(only=changed)
                 record("update", person, before, snapshot(person))
@@ -394,6 +409,20 @@ def _write(rows):
         for person in created:
             record("create", person, None, snapshot(person))
     return ImportResult(created=len(created), updated=len(updated), unchanged=unchanged)
+
+
+def _record_assignment(person, held, row, changed):
+    """Record ``person``'s new team, role and level in their history (from the row's
+    ``effective_from``, or today), seeding it with what they ``held`` before if they had none;
+    their current values become the latest assignment's. The fields that changed."""
+    since = row.effective_from if row.effective_from not in (KEEP, None) else datetime.date.today()
+    if not assignments.history_of(person):
+        assignments.seed(person, held, before=since)
+    assignments.change(person, since, person.role_id, person.level_id, person.team_id)
+    # change() may put back a later assignment's values: a past change is history, not the present.
+    # (by name: peewee fields compare into SQL expressions)
+    changed = [f for f in changed if f.name not in ("role", "level", "team")]
+    return changed + [Person.role, Person.level, Person.team]
 
 
 def _stored_ids():

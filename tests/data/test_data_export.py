@@ -67,6 +67,8 @@ def test_the_demo_round_trips_with_nothing_lost(app, runner, tmp_path):
         awkward_values(Person.get(Person.email == "admin@example.com"))
     before = snapshot(app)
     assert len(before["measurement"]) > 1000 and len(before["person"]) > 30 and before["audit_log"]
+    # Each person's role, level and team history travels too (Zoë, added by hand, has none).
+    assert len(before["person_assignment"]) == len(before["person"]) - 1
     folder = tmp_path / "export"
     result = runner.invoke(args=["export", str(folder)])
     assert result.exit_code == 0, result.output

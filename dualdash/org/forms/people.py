@@ -1,4 +1,6 @@
 """Forms of the admin people pages: the person form, the list filters and the CSV upload."""
+import datetime
+
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -6,7 +8,7 @@ from peewee import fn
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from dualdash.org import team_tree
+from dualdash.org import assignments, team_tree
 from dualdash.org.access import subtree_ids
 from dualdash.org.models import JobRole, Level, Person
 from dualdash.org.passwords import LongEnough
@@ -66,6 +68,8 @@ class PersonForm(FlaskForm):
     manager = StringField("Manager’s email", filters=[_email_filter], validators=[Optional(), Length(max=254)],
                           render_kw={"autocomplete": "off", "inputmode": "email"})
     start_date = DateField("Start date", validators=[Optional(), within_window])
+    #: Checked only when the team, role or level changes (see validate_effective_from).
+    effective_from = DateField("From which date?")
     active = BooleanField("Active (may sign in and shows in lists)")
     is_admin = BooleanField("Admin (may change the organization set-up and everyone’s data)")
     password = PasswordField("Set a new password", validators=[Optional(), LongEnough()],
@@ -99,6 +103,35 @@ class PersonForm(FlaskForm):
             owner = f"the job role {role.name}" if role else "no job role"
             raise ValidationError(f"“{level.name}” is a level of {level.role.name}, not of {owner}: "
                                   "choose one of the chosen job role’s levels, or none.")
+
+    def validate_start_date(self, field):
+        if field.data is not None and not field.process_errors:
+            problem = assignments.date_problem(field.data)
+            if problem:
+                raise ValidationError(problem)
+
+    @property
+    def assignment_changed(self):
+        """True when the job role, level or team differs from the person's current one."""
+        p = self.person
+        return p is not None and (self.role.data, self.level.data, self.team.data) != (
+            p.role_id, p.level_id, p.team_id)
+
+    def validate_effective_from(self, field):
+        if self.person is None or not self.assignment_changed:
+            field.errors[:] = []  # not asked for: whatever it holds does not matter
+            return
+        if not field.raw_data:  # not sent at all (a form without the field): today, its default
+            field.errors[:] = []
+            field.data = datetime.date.today()
+        elif not field.raw_data[0].strip():
+            field.errors[:] = []
+            field.data = None
+        elif field.process_errors:
+            return  # "Not a valid date value." is already beside the field
+        problem = assignments.date_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_manager(self, field):
         if not field.data:

@@ -2,12 +2,15 @@
 
 People are never deleted: they have history. Deactivating one stops their sign-in and takes them
 out of lists; their reports keep them as manager until someone reassigns them."""
+import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 from playhouse.flask_utils import get_object_or_404
 
 from dualdash.db import DISK_FULL_IMPORT, OPERATIONAL_ERRORS, is_disk_full, write_transaction
+from dualdash.org import assignments
 from dualdash.org.audit import record, snapshot
 from dualdash.org.forms.people import PeopleFilterForm, PeopleImportForm, PersonForm
 from dualdash.org.models import JobRole, Level, Person, Team
@@ -68,6 +71,7 @@ def new():
             person = Person()
             _apply(form, person)
             person.save()
+            assignments.seed(person)  # their history starts with what they hold now
             record("create", person, None, _audit_values(person, form))
         flash(f"{person.name} is added.", "success")
         return redirect(url_for(".index"))
@@ -82,12 +86,25 @@ def edit(person_id):
     if form.validate_on_submit():
         with write_transaction():
             before = snapshot(person)
+            changed = form.assignment_changed
+            if changed and not assignments.history_of(person):
+                assignments.seed(person, before=form.effective_from.data)  # what they held until then
             _apply(form, person)
+            if changed:
+                # Person.role/level/team end up as the latest assignment's (a change dated before
+                # a later one is history, not the present).
+                assignments.change(person, form.effective_from.data, form.role.data, form.level.data,
+                                   form.team.data)
             person.save()
             record("update", person, before, _audit_values(person, form))
-        flash(f"{person.name} is saved.", "success")
+        message = f"{person.name} is saved."
+        if changed:
+            message += f" Their job role, level and team count from {form.effective_from.data.isoformat()} on."
+        flash(message, "success")
         return redirect(url_for(".index"))
-    return render_template("org/admin_people/form.html", form=form, person=person), 400 if form.errors else 200
+    history = list(reversed(assignments.history_of(person)))
+    return render_template("org/admin_people/form.html", form=form, person=person, history=history), \
+        400 if form.errors else 200
 
 
 @bp.route("/<int:person_id>/deactivate", methods=["GET", "POST"])
@@ -160,6 +177,7 @@ def _form_data(person):
                if person.manager_id else "")
     return {"email": person.email, "name": person.name, "team": person.team_id, "role": person.role_id,
             "level": person.level_id, "manager": manager or "", "start_date": person.start_date,
+            "effective_from": datetime.date.today(),
             "active": person.active, "is_admin": person.is_admin}
 
 
