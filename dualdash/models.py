@@ -13,14 +13,14 @@ from dualdash.coaching.models import (
               SkillExpectation,
 )
 from dualdash.db import BaseModel, utcnow
-from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI
+from dualdash.kpis.models import KPI, Benchmark, Measurement, Scorecard, ScorecardKPI, TeamMeasurement
 from dualdash.org.audit import AuditLog
 from dualdash.org.models import JobRole, Level, Person, PersonAssignment, Setting, Team
 from dualdash.web.models import ApiToken, SignInFailure
 
 #: In dependency order (a table comes after those it references).
 ALL_MODELS = [Team, JobRole, Level, Person, PersonAssignment, KPI, Scorecard, ScorecardKPI, Benchmark, Measurement,
-              Meeting, PrivateNote, AgendaItem, ActionItem, DriverRating, RoleSkill, SkillExpectation,
-              SkillAssessment, AuditLog, ApiToken, Setting, SignInFailure]
+              TeamMeasurement, Meeting, PrivateNote, AgendaItem, ActionItem, DriverRating, RoleSkill,
+              SkillExpectation, SkillAssessment, AuditLog, ApiToken, Setting, SignInFailure]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "PROFICIENCIES", "BaseModel", "utcnow"]

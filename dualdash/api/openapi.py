@@ -183,6 +183,22 @@ SCHEMAS = {
                      "description": "The role's scorecard in order, then KPIs added for the person."},
         },
     },
+    "TeamScorecard": {
+        "type": "object",
+        "required": ["team", "period", "counts", "kpis"],
+        "properties": {
+            "team": {"type": "object", "required": ["id", "name"],
+                     "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "period": _ref("Period"),
+            "counts": {"type": "object", "description": "How many KPIs are in each band (none: no band).",
+                       "required": ["exceeds", "meets", "fails", "none"],
+                       "properties": {name: {"type": "integer", "minimum": 0}
+                                      for name in ("exceeds", "meets", "fails", "none")}},
+            "kpis": {"type": "array", "items": _ref("ScorecardKPI"),
+                     "description": "The team's own scorecard in order, with the team's values (not its "
+                                    "people's), each judged against the KPI's line for everyone."},
+        },
+    },
     "RankStackRow": {
         "type": "object",
         "required": ["rank", "id", "name", "value", "attainment", "band", "people", "is_you", "hidden"],
@@ -322,6 +338,32 @@ PATHS = {
             ],
             "responses": {
                 "200": {"description": "The scorecard.", "content": _json(_ref("Scorecard"))},
+                **_errors("BadRequest", "Unauthorized", "Forbidden", "NotFound"),
+            },
+        },
+    },
+    "/teams/{team_id}/scorecard": {
+        "get": {
+            "operationId": "getTeamScorecard",
+            "summary": "A team's own KPIs for one period",
+            "description": "Each KPI on the team's scorecard (Admin → Scorecards) with the team's own value "
+                           "(a value of the team, not of a person in it), the benchmark line for everyone, "
+                           "the band from the KPI's band rule, attainment and history. For admins, and "
+                           "managers with someone below them in the team or its sub-teams.",
+            "parameters": [
+                {"name": "team_id", "in": "path", "required": True, "description": "The team's id.",
+                 "schema": {"type": "integer"}},
+                _query("period", "The period to show: " + PERIOD_TEXT + " Default: the current period.",
+                       {"type": "string"}, "2026-W47"),
+                _query("cadence", "The length of the period shown; a KPI with a shorter cadence is rolled "
+                                  "up over it.",
+                       {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "annual"],
+                        "default": "weekly"}),
+                _query("history", "How many periods the history covers, ending with the chosen one.",
+                       {"type": "integer", "minimum": 1, "maximum": MAX_HISTORY, "default": DEFAULT_HISTORY}),
+            ],
+            "responses": {
+                "200": {"description": "The team's scorecard.", "content": _json(_ref("TeamScorecard"))},
                 **_errors("BadRequest", "Unauthorized", "Forbidden", "NotFound"),
             },
         },

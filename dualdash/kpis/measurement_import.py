@@ -3,8 +3,8 @@
 The file
 --------
 UTF-8 text (a byte order mark is fine), comma-separated, first line a header naming the columns,
-in any order. ``person``, ``kpi``, ``period`` and ``value`` are required, ``note`` is optional; any
-other column is an error::
+in any order. ``kpi``, ``period`` and ``value`` are required, and ``person`` or ``team`` (or both);
+``note`` is optional; any other column is an error::
 
     person,kpi,period,value,note
     mo@example.com,calls,2026-W47,14,
@@ -12,6 +12,9 @@ other column is an error::
     mia@example.com,calls,2026-W47,,
 
 - ``person``: the person's email.
+- ``team``: instead of a person, a team's name: the value is the team's own, for a KPI on the team's
+  scorecard (a line names a person or a team, not both). Team lines are kept in memory until the
+  end of the file (a team has few values; people's lines are streamed).
 - ``kpi``: the KPI's key.
 - ``period``: a date inside the period (2026-11-18), an ISO week (2026-W47), a month (2026-11), a
   quarter (2026-Q4) or a year (2026); a week, month, quarter or year must match the KPI's cadence.
@@ -34,14 +37,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 from dualdash.db import utcnow, write_transaction
-from dualdash.kpis import measurements
+from dualdash.kpis import measurements, team_values
 from dualdash.kpis.measurement_store import SeenKeys, Store, import_settings
 from dualdash.org.audit import record
 from dualdash.org.models import Person
 from dualdash.shared.csv_files import CsvFile, FileProblem, LineProblem
 
-COLUMNS = ("person", "kpi", "period", "value", "note")
-REQUIRED_COLUMNS = ("person", "kpi", "period", "value")
+COLUMNS = ("person", "kpi", "period", "value", "note", "team")
+REQUIRED_COLUMNS = ("kpi", "period", "value")
+#: One of these names whose value a line is: a person's or a team's.
+SUBJECT_COLUMNS = ("person", "team")
 #: Lines checked and written together: a statement to look for repeated keys, one to write them.
 WRITE_CHUNK = 5000
 #: Progress is reported every this many lines.
@@ -151,6 +156,9 @@ class _Import:
         if self.actor_id is not None and not Person.select().where(Person.id == self.actor_id).exists():
             raise ValueError("the person importing no longer exists")
         self.writer = measurements.Writer(actor, noun="line", remember_keys=False)
+        self.actor = actor
+        self.team_writer = None    # made at the first team line
+        self.team_entries = []
         self.store = Store()
         self.seen = None           # the keys of earlier chunks, once there is more than one
         self.first_keys = None     # the first chunk's keys, until a second chunk needs them
@@ -167,21 +175,36 @@ class _Import:
             csv_file = CsvFile(stream, COLUMNS, REQUIRED_COLUMNS, pending,
                                on_read=_every(PROGRESS_EVERY, self.progress) if self.progress else None)
             columns = csv_file.columns
+            if not any(name in columns for name in SUBJECT_COLUMNS):
+                raise FileProblem(LineProblem(1, "person", (
+                    "a column person (the person's email) or team (the team's name) is required: it says "
+                    "whose value each line is.")))
             width = len(columns)
             pick = operator.itemgetter(*(columns.index(name) for name in REQUIRED_COLUMNS))
             note_at = columns.index("note") if "note" in columns else None
+            person_at = columns.index("person") if "person" in columns else None
+            team_at = columns.index("team") if "team" in columns else None
             entry_type, make = measurements.Entry, LineProblem
             for line, values in csv_file:
                 report.lines += 1
                 if len(values) == width:
-                    person, kpi, period, value = pick(values)
+                    kpi, period, value = pick(values)
                     note = values[note_at] if note_at is not None else None
+                    person = values[person_at] if person_at is not None else ""
+                    team = values[team_at] if team_at is not None else ""
                 else:
                     cells = csv_file.cells(line, values)
                     if cells is None:
                         continue
-                    person, kpi, period, value = (cells[name] for name in REQUIRED_COLUMNS)
+                    kpi, period, value = (cells[name] for name in REQUIRED_COLUMNS)
                     note = cells.get("note")
+                    person, team = cells.get("person", ""), cells.get("team", "")
+                if team and team.strip():
+                    self.team_line(line, person, team, kpi, period, value, note)
+                    continue
+                if team_at is not None and not (person or "").strip():
+                    pending.append(make(line, "person", "give the person's email or the team's name."))
+                    continue
                 result = writer.entry(line, person, kpi, period, value, note)
                 if type(result) is entry_type:
                     chunk.append((line, result))
@@ -190,6 +213,9 @@ class _Import:
                 else:
                     pending.extend(make(p.where, p.field, _sentence(p.message)) for p in result)
             self.flush()
+            if report.ok and self.team_entries:
+                team_values.write(self.team_entries, self.actor_id, counts=self.counts)
+                self.values += len(self.team_entries)
             if self.progress:
                 self.progress("check", csv_file.lines_read, None)
         except FileProblem as problem:
@@ -200,6 +226,20 @@ class _Import:
             self.seen.close()
         if not report.lines and report.ok:
             report.problems.append(LineProblem(1, None, "the file has a header but no measurements after it."))
+
+    def team_line(self, line, person, team, kpi, period, value, note):
+        """Check a line of a team's own value; kept for the end of the file when valid."""
+        if (person or "").strip():
+            self.pending.append(LineProblem(line, "team", "a line names a person or a team, not both: "
+                                                          "leave one of the two empty."))
+            return
+        if self.team_writer is None:
+            self.team_writer = team_values.TeamWriter(self.actor, noun="line")
+        result = self.team_writer.entry(line, team, kpi, period, value, note)
+        if isinstance(result, team_values.TeamEntry):
+            self.team_entries.append(result)
+        else:
+            self.pending.extend(LineProblem(p.where, p.field, _sentence(p.message)) for p in result)
 
     def flush(self):
         """Check the chunk's keys against each other and the earlier lines', report the chunk's

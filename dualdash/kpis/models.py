@@ -88,3 +88,23 @@ class Measurement(BaseModel):
             (("person", "kpi", "period_start"), True),
             (("kpi", "period_start"), False),
         )
+
+
+class TeamMeasurement(BaseModel):
+    """One value of one KPI for a team itself (not for any person in it) in one period: what a
+    KPI on the team's scorecard is measured with (migration 0008)."""
+
+    team = ForeignKeyField(Team, backref="measurements", on_delete="CASCADE", index=False)
+    kpi = ForeignKeyField(KPI, backref="team_measurements", on_delete="CASCADE", index=False)
+    period_start = DateField()
+    value = DoubleField()
+    note = TextField(null=True)
+    entered_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "team_measurement"
+        indexes = (
+            (("team", "kpi", "period_start"), True),
+            (("kpi", "period_start"), False),
+        )

@@ -120,6 +120,40 @@ def can_view_team_results(team, viewer=None):
             .exists())
 
 
+def team_value_ids(viewer=None):
+    """Ids of the teams whose own values (the KPIs on a team's scorecard) ``viewer`` may see and
+    enter: None for an admin (every team); else each team, with the teams above it, that holds an
+    active person below the viewer: "someone below them in the team or its sub-teams", as for
+    :func:`can_view_team_results`. Two queries, remembered for the request."""
+    viewer = viewer_of(viewer)
+    if viewer is None:
+        return set()
+    if viewer.is_admin:
+        return None
+    known = g.setdefault("team_value_ids", {})
+    if viewer.id not in known:
+        below = my_subtree(viewer)
+        ids = set()
+        if below:
+            holding = {team_id for (team_id,) in Person.select(Person.team)
+                       .where(Person.id.in_(sorted(below)) & (Person.active == True)  # noqa: E712
+                              & Person.team.is_null(False)).distinct().tuples()}
+            parents = dict(Team.select(Team.id, Team.parent).tuples())
+            for team_id in holding:
+                while team_id is not None and team_id not in ids:
+                    ids.add(team_id)
+                    team_id = parents.get(team_id)
+        known[viewer.id] = ids
+    return known[viewer.id]
+
+
+def can_manage_team_values(team, viewer=None):
+    """May see and enter a team's own values: admins, and managers with someone below them in the
+    team or its sub-teams."""
+    allowed = team_value_ids(viewer)
+    return allowed is None or getattr(team, "id", team) in allowed
+
+
 def visible_people_query(viewer=None):
     """People ``viewer`` (default: the signed-in person) may see, as a query to refine."""
     viewer = current_user if viewer is None else viewer
@@ -223,4 +257,10 @@ RULES = define_rules({
         check=leads_people, denied="Team pages are for managers and admins.",
         needs=(Need("team", "team_id", load_team, sees_team, missing="There is no such team.",
                     denied=_TEAM_DENIED),)),
+    "team_values": Rule(
+        "signed_in", "admins, and managers with someone below them in the team (`team_id`) or its sub-teams",
+        check=leads_people, denied="A team's own values are for managers and admins.",
+        needs=(Need("team", "team_id", load_team,
+                    lambda team, viewer, loaded: can_manage_team_values(team, viewer),
+                    missing="There is no such team.", denied="Nobody in this team reports to you."),)),
 }, __name__)

@@ -75,9 +75,10 @@ class BenchmarkInfo:
 
 @dataclass(frozen=True)
 class PersonInfo:
-    """What a band rule knows of the person measured."""
+    """What a band rule knows of the person measured. For a team's own value (a KPI on a team's
+    scorecard): ``id`` None, ``email`` empty, ``name`` and ``team`` the team's name."""
 
-    id: int
+    id: Optional[int]
     name: str
     email: str
     role: Optional[str] = None

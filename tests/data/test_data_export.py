@@ -266,3 +266,23 @@ def test_import_creates_the_schema_of_a_brand_new_database(exported, tmp_path):
         # New rows get new ids: PostgreSQL's sequences were moved past the loaded ids.
         assert Person.create(email="later@example.com", name="Later").id == highest + 1
         assert AuditLog.select().count() == 1
+
+
+def test_team_values_travel(app, runner, sample_org, sample_kpis, tmp_path):
+    """A team's own values (``team_measurement``) are exported and imported like every table."""
+    from dualdash.kpis.models import Scorecard, ScorecardKPI, TeamMeasurement
+    with app.app_context():
+        card = Scorecard.create(name="Sales", team=sample_org.teams.sales)
+        ScorecardKPI.create(scorecard=card, kpi=sample_kpis.calls, position=1)
+        TeamMeasurement.create(team=sample_org.teams.sales, kpi=sample_kpis.calls,
+                               period_start=datetime.date(2026, 11, 16), value=42.5, note="team, \"own\"",
+                               entered_by=sample_org.manager)
+    before = snapshot(app)
+    assert len(before["team_measurement"]) == 1
+    folder = tmp_path / "export"
+    assert runner.invoke(args=["export", str(folder)]).exit_code == 0
+    assert (folder / "team_measurement.csv").exists()
+    target = make_app(tmp_path / "target", target_url(tmp_path))
+    result = target.test_cli_runner().invoke(args=["import-all", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert snapshot(target) == before

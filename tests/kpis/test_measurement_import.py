@@ -129,12 +129,12 @@ def test_columns_in_any_order_with_a_bom(run_import, sample_org, sample_kpis):
 
 
 @pytest.mark.parametrize("content,expected", [
-    ("", ["line 1: the file is empty. The first line must name the columns: person,kpi,period,value,note."]),
+    ("", ["line 1: the file is empty. The first line must name the columns: person,kpi,period,value,note,team."]),
     (HEADER, ["line 1: the file has a header but no measurements after it."]),
     ("person,kpi,period,note\nmember@example.com,calls,2026-W47,\n",
      ["line 1, column value: this required column is missing."]),
     ("person,kpi,period,value,comment\nmember@example.com,calls,2026-W47,3,hi\nx@example.com,calls,2026-W47,3,\n",
-     ["line 1, column comment: unknown column; the columns are: person, kpi, period, value, note.",
+     ["line 1, column comment: unknown column; the columns are: person, kpi, period, value, note, team.",
       "line 3, column person: no active person has the email “x@example.com”."]),
     ("person,kpi,period,value,value\n", ["line 1, column value: this column appears twice."]),
     ("person;kpi;period;value\n", ["line 1: the columns are separated by semicolons: save the file with "

@@ -100,6 +100,7 @@ TABLE = {
     "api.person_scorecard": {"GET": OWN_AND_ABOVE},
     "api.post_measurements": {"POST": MANAGERS},
     "api.rank_stack": {"GET": SIGNED_IN},
+    "api.team_scorecard": {"GET": RESULTS_DRIVERS},  # a team's own values: someone below them in that team
 }
 
 #: Admin pages: every method of each is for admins only.

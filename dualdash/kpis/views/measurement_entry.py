@@ -15,7 +15,7 @@ from peewee import JOIN
 from wtforms import SelectChoice
 
 from dualdash.db import DISK_FULL_IMPORT, OPERATIONAL_ERRORS, is_disk_full, write_transaction
-from dualdash.kpis import measurement_import, measurements, periods
+from dualdash.kpis import measurement_import, measurements, periods, team_values
 from dualdash.kpis.forms.measurements import (
     ALL_TEAMS,
     CADENCE_LABELS,
@@ -36,7 +36,7 @@ bp = Blueprint("measurement_entry", __name__, url_prefix="/measurements")
 
 AUDIT_ACTION = "measurements.grid"
 #: The names of the grid's inputs: v-<person id>-<KPI id> (value), n-… (note).
-CELL_NAME = re.compile(r"^[vn]-\d+-\d+$")
+CELL_NAME = re.compile(r"^[vn]-t?\d+-\d+$")
 #: Problems listed on the upload page at most (the command line lists every one).
 REPORT_LIMIT = 1000
 
@@ -71,10 +71,37 @@ class Cell:
             return True
 
 
+    @property
+    def who(self):
+        return self.person.name
+
+
+@dataclass
+class TeamCell(Cell):
+    """One input for a team's own value (a KPI on the team's scorecard): named v-t<team id>-<KPI id>."""
+
+    team: Optional[Team] = None
+
+    @property
+    def id(self):
+        return f"t{self.team.id}-{self.kpi.id}"
+
+    @property
+    def who(self):
+        return f"the team {self.team.name}"
+
+
 @dataclass
 class Row:
     person: Person
     cells: list  # a Cell, or None where the KPI is not on the person's scorecard
+
+
+@dataclass
+class TeamRow:
+    team: Team
+    path: str
+    cells: list  # a TeamCell, or None where the KPI is not on the team's scorecard
 
 
 @dataclass
@@ -105,7 +132,7 @@ def grid():
     teams = _teams(tree)
     filters = GridFilterForm(formdata=request.args)
     choice = _choice(filters, settings, teams)
-    context = {"filters": filters, "choice": choice, "rows": [], "columns": [], "page": None,
+    context = {"filters": filters, "choice": choice, "rows": [], "team_rows": [], "columns": [], "page": None,
                "problems": [], "grid_problem": None, "save_form": GridSaveForm(),
                "show_team": ids is None or bool(ids - {current_user.id}), "cadence_labels": CADENCE_LABELS,
                "is_admin": current_user.is_admin, "self_reporting": settings.self_reporting}
@@ -115,12 +142,14 @@ def grid():
     team_ids = team_tree.descendants(tree, choice.team_id) if choice.team_id else None
     page = Page(_people_query(ids, choice.cadence, team_ids), request.args.get("page"),
                 current_app.config["PEOPLE_PER_PAGE"])
-    columns, rows = _grid(page.items, choice.cadence, choice.period, fy)
-    context.update(page=page, columns=columns, rows=rows, team_name=teams.get(choice.team_id, (None,))[0],
-                   **_navigation(choice, page, settings))
+    # The teams' own values come first, on the first page only.
+    grid_teams = _grid_teams(tree, teams, team_ids, choice.cadence) if page.number == 1 else []
+    columns, rows, team_rows = _grid(page.items, choice.cadence, choice.period, fy, grid_teams)
+    context.update(page=page, columns=columns, rows=rows, team_rows=team_rows,
+                   team_name=teams.get(choice.team_id, (None,))[0], **_navigation(choice, page, settings))
     if request.method == "POST":
         # The CSRF token was checked before this view ran (CSRFProtect); the cells are checked here.
-        counts, problems, strays, before_start = _save(rows, choice, request.form)
+        counts, problems, strays, before_start = _save(rows, choice, request.form, team_rows)
         if counts is not None:
             flash(f"Saved: {counts.created} new, {counts.updated} changed, {counts.removed} removed.",
                   "success")
@@ -216,27 +245,59 @@ def _people_query(ids, cadence, team_ids):
     return query.order_by(Person.name, Person.id)
 
 
-def _grid(people, cadence, period, fy):
-    """``(columns, rows)``: the union of the people's KPIs of ``cadence`` (in scorecard order), and
-    a row of cells per person with the stored values. Two queries however many people."""
-    if not people:
-        return [], []
-    by_person = {pid: [k for k in kpis if k.cadence == cadence] for pid, kpis in kpis_for(people).items()}
+def _grid_teams(tree, teams, team_ids, cadence):
+    """``[(team, [KPI of cadence, …])]``: the teams (of ``team_ids``, None: all) whose own values the
+    signed-in person may enter and that have a KPI of ``cadence`` on their scorecard, in tree order."""
+    allowed = access.team_value_ids()
+    wanted = [t for t in team_tree.tree_order(tree)
+              if (allowed is None or t in allowed) and (team_ids is None or t in team_ids)]
+    if not wanted:
+        return []
+    by_team = team_values.kpis_for_teams(wanted)
+    found = []
+    for team_id in wanted:
+        kpis = [k for k in by_team.get(team_id, []) if k.cadence == cadence]
+        if kpis:
+            found.append((tree[team_id], teams[team_id][0], kpis))
+    return found
+
+
+def _grid(people, cadence, period, fy, grid_teams=()):
+    """``(columns, rows, team_rows)``: the union of the teams' and people's KPIs of ``cadence`` (in
+    scorecard order), a row of cells per team (its own values) and per person with the stored values.
+    A fixed number of queries however many people and teams."""
+    if not people and not grid_teams:
+        return [], [], []
+    by_person = {pid: [k for k in kpis if k.cadence == cadence] for pid, kpis in kpis_for(people).items()} \
+        if people else {}
     columns, seen = [], set()
-    for person in people:
-        for kpi in by_person.get(person.id, []):
+    for kpis in [kpis for _, _, kpis in grid_teams] + [by_person.get(p.id, []) for p in people]:
+        for kpi in kpis:
             if kpi.id not in seen:
                 seen.add(kpi.id)
                 columns.append(kpi)
+    when = _period_words(period, fy)
+    team_stored = team_values.stored([t.id for t, _, _ in grid_teams], [k.id for k in columns], period.start)
+    team_rows = []
+    for team, path, kpis in grid_teams:
+        mine = {k.id for k in kpis}
+        cells = []
+        for kpi in columns:
+            if kpi.id not in mine:
+                cells.append(None)
+                continue
+            value, note = team_stored.get((team.id, kpi.id), (None, None))
+            cells.append(TeamCell(person=None, team=team, kpi=kpi, label=f"{kpi.name} for the team {team.name}, {when}",
+                                  value=format_value(value), note=note or "", stored_note=note or ""))
+        team_rows.append(TeamRow(team=team, path=path, cells=cells))
     stored = {}
-    if columns:
+    if columns and people:
         query = (Measurement.select(Measurement.person, Measurement.kpi, Measurement.value, Measurement.note)
                  .where(Measurement.person.in_([p.id for p in people])
                         & Measurement.kpi.in_([k.id for k in columns])
                         & (Measurement.period_start == period.start))
                  .tuples())
         stored = {(person_id, kpi_id): (value, note) for person_id, kpi_id, value, note in query}
-    when = _period_words(period, fy)
     rows = []
     for person in people:
         mine = {k.id for k in by_person.get(person.id, [])}
@@ -249,7 +310,7 @@ def _grid(people, cadence, period, fy):
             cells.append(Cell(person=person, kpi=kpi, label=f"{kpi.name} for {person.name}, {when}",
                               value=format_value(value), note=note or "", stored_note=note or ""))
         rows.append(Row(person=person, cells=cells))
-    return columns, rows
+    return columns, rows, team_rows
 
 
 def format_value(value):
@@ -277,17 +338,17 @@ def _take_typed(rows, form):
                     cell.note = form[f"n-{cell.id}"]
 
 
-def _save(rows, choice, form):
+def _save(rows, choice, form, team_rows=()):
     """Check every cell sent and, when all are valid, write them and audit the save.
 
     Returns ``(counts, problems, strays, values before the person's start)``: counts is None when
     nothing was written. A cell that was not sent at all is left as it is; an empty one removes its
     stored value. A value of a period that ended before the person's start date is saved, with a
     warning."""
-    _take_typed(rows, form)
-    cells, raw, problems = {}, [], []
+    _take_typed(list(team_rows) + list(rows), form)
+    cells, raw, team_raw, problems = {}, [], [], []
     day = choice.period.start.isoformat()  # a date inside the period: read back the same for any week start
-    for row in rows:
+    for row in list(team_rows) + list(rows):
         for cell in row.cells:
             if cell is None:
                 continue
@@ -299,10 +360,16 @@ def _save(rows, choice, form):
                 problems.append(measurements.Problem(cell.id, "note", "a note needs a value: enter the value "
                                                                       "too, or clear the note"))
                 continue
-            raw.append((cell.id, cell.person.email, cell.kpi.key, day, cell.value, cell.note))
+            if isinstance(cell, TeamCell):
+                team_raw.append((cell.id, cell.team.id, cell.kpi.key, day, cell.value, cell.note))
+            else:
+                raw.append((cell.id, cell.person.email, cell.kpi.key, day, cell.value, cell.note))
     known = {f"{prefix}-{cell_id}" for cell_id in cells for prefix in "vn"}
     strays = [name for name in form if CELL_NAME.match(name) and name not in known]
-    entries, found, before_start = measurements.check(current_user._get_current_object(), raw, noun="cell")
+    actor = current_user._get_current_object()
+    entries, found, before_start = measurements.check(actor, raw, noun="cell") if raw else ([], [], 0)
+    team_entries, team_found = team_values.validate(actor, team_raw, noun="cell") if team_raw else ([], [])
+    found += team_found
     order = {cell_id: index for index, cell_id in enumerate(cells)}
     problems = sorted(problems + found, key=lambda p: order.get(p.where, -1))
     for problem in problems:
@@ -316,9 +383,11 @@ def _save(rows, choice, form):
         return None, listed, strays, 0
     with write_transaction():
         counts = measurements.write(entries, current_user.id, audit_each=True)
+        team_values.write(team_entries, current_user.id, audit_each=True, counts=counts)
         record(AUDIT_ACTION, "Measurement", after={
             "period": periods.key(choice.period, org_settings.get().fiscal_year_start_month),
-            "cadence": choice.cadence, "cells": len(entries), **asdict(counts)})
+            "cadence": choice.cadence, "cells": len(entries) + len(team_entries),
+            "team_cells": len(team_entries), **asdict(counts)})
     return counts, [], [], before_start
 
 

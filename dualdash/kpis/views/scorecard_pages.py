@@ -12,7 +12,7 @@ from flask_login import current_user
 from peewee import JOIN, fn
 
 from dualdash.charts.sparkline import sparkline
-from dualdash.kpis import periods, scorecards
+from dualdash.kpis import periods, scorecards, team_values
 from dualdash.kpis.forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm, TeamScorecardForm
 from dualdash.org import access, team_tree
 from dualdash.org import settings as org_settings
@@ -24,6 +24,8 @@ from dualdash.shared.downloads import csv_download
 bp = Blueprint("scorecard_pages", __name__)
 
 BAND_ORDER = (Band.EXCEEDS, Band.MEETS, Band.FAILS, None)
+#: Periods in the trend of a team's own KPIs on the team scorecard.
+TEAM_TREND = 8
 NOUNS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "annual": "year"}
 
 
@@ -63,11 +65,17 @@ def team(team_id):
     team_ids = team_tree.descendants(teams, team_id) if scope == "all" else {team_id}
     people = _people(Person.team.in_(list(team_ids)), include_self=True)
     grid = _grid(scorecards.build(people, view, history=1))
+    # The team's own KPIs (its scorecard under Admin → Scorecards), for whoever may see team values.
+    team_card = None
+    if access.can_manage_team_values(teams[team_id]):
+        team_card = team_values.build([teams[team_id]], view, history=TEAM_TREND)[0]
     if valid and _wants_csv():
-        return csv_download(_grid_csv([(teams[team_id], grid)], view, teams),
+        return csv_download(_grid_csv([(teams[team_id], grid)], view, teams, team_card),
                              f"team-{_slug(teams[team_id].name)}-{_key(view)}")
+    team_sparks = {row.kpi.id: _spark(row, view) for row in team_card.rows} if team_card else {}
     return render_template(
         "kpis/scorecards/team.html", form=form, team=teams[team_id], grid=grid, view=view,
+        team_card=team_card, team_sparks=team_sparks, trend_length=TEAM_TREND,
         path=team_tree.path(teams, team_id),
         has_subteams=any(t.parent_id == team_id for t in teams.values()),
         show_team=len(team_ids) > 1, team_paths={id_: team_tree.path(teams, id_) for id_ in team_ids},
@@ -377,9 +385,17 @@ def _trend_columns(card):
     return [f"value {periods.key(p, fy)}" for p in periods.series(card.period, count, ws, fy)] if count else []
 
 
-def _grid_csv(groups, view, teams):
-    """One line per person and KPI on their scorecard, then a roll-up line per KPI, team by team."""
+def _grid_csv(groups, view, teams, team_card=None):
+    """One line per person and KPI on their scorecard, then a roll-up line per KPI, team by team;
+    then, with ``team_card``, a line per KPI of the team's own scorecard (no person, "team" rollup)."""
     lines = [GRID_COLUMNS]
+    if team_card is not None:
+        team_name = team_tree.path(teams, team_card.team.id)
+        for row in team_card.rows:
+            point, kpi = row.current, row.kpi
+            lines.append([team_name, "", ""] + _period_cells(view) + [
+                kpi.key, kpi.name, kpi.unit, _raw(point.value, kpi), _band_text(point.band)]
+                + _benchmark_cells(point, kpi) + [_raw_pct(point.attainment), "team", "", ""])
     for team, grid in groups:
         team_name = team_tree.path(teams, team.id) if team else ""
         for card, by_kpi in grid.rows:
