@@ -206,3 +206,14 @@ def test_notes_typed_on_an_item_removed_meanwhile_are_shown_not_dropped(as_manag
     html = response.get_data(as_text=True)
     assert "Typed on the removed item" in html and "removed from the agenda meanwhile" in html
     assert items()[0].notes == "Kept"  # the rest is saved
+
+
+def test_an_item_note_too_long_is_named_next_to_it(as_manager, meeting):
+    first, _ = items()
+    page = as_manager.get(f"/meetings/{meeting.id}")
+    response = press(as_manager, page, "Save shared notes", typed={
+        ("Notes", f"item-{first.id}"): "x" * 20001, ("Shared notes", "shared-notes"): "Kept"})
+    assert response.status_code == 400
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert "Use at most 20000 characters." in html and "{&#39;" not in html and "Kept" in html
