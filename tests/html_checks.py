@@ -14,7 +14,7 @@ class Balanced(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if "style" in attrs or tag in ("script", "style"):
+        if "style" in attrs or tag == "style" or (tag == "script" and not attrs.get("src")):
             self.problems.append(f"inline style or script in <{tag}>")
         if attrs.get("id"):
             if attrs["id"] in self.ids:

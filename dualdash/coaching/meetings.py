@@ -4,11 +4,13 @@ Safe editing: every form that edits meeting text carries the version it was base
 ``UPDATE … WHERE version = <the version the form was based on>`` that also bumps the version, so of
 two people saving from the same version exactly one wins, on SQLite and on PostgreSQL alike; the
 other is told (the save functions return False) and shown both texts. Shared parts (shared notes,
-check-in, agenda item notes) use ``Meeting.version``; a private note uses its own ``updated_at``.
+check-in, agenda item notes) use ``Meeting.version`` and are saved together (:func:`save_all`, what
+the meeting page's one form posts); a private note uses its own ``updated_at``.
 
 Scheduled times are wall-clock times as people enter them (naive), so they are compared with
 :func:`now`, not with the UTC timestamps of ``created_at`` / ``held_at``."""
 import datetime
+import hashlib
 
 from peewee import IntegrityError
 
@@ -125,42 +127,81 @@ def _bump(meeting_id, based_on, **values):
             .where((Meeting.id == meeting_id) & (Meeting.version == based_on)).execute())
 
 
-def save_shared_notes(meeting, based_on, text):
-    """Save the shared notes if nobody saved the meeting since version ``based_on``. Returns True
-    when saved (``meeting`` then holds the new text and version), False on a conflict."""
+def signature(value):
+    """A short fingerprint of what one part of a meeting held when a form was loaded (the form carries
+    it, hidden), so a save can tell what was changed on the page from what others saved meanwhile.
+    Line breaks count the same whichever way a browser sends them."""
+    text = "\x1f".join("" if v is None else str(v) for v in (value if isinstance(value, tuple) else (value,)))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def shared_parts(meeting, items=None):
+    """The shared parts of ``meeting`` as :func:`save_all` compares them: ``{"notes": text,
+    "checkin": (score, word), "item-<id>": (notes, done)}``."""
+    parts = {"notes": meeting.shared_notes or "", "checkin": (meeting.check_in_score, meeting.check_in_word)}
+    for item in agenda_of(meeting) if items is None else items:
+        parts[f"item-{item.id}"] = (item.notes or "", bool(item.done))
+    return parts
+
+
+def save_all(meeting, based_on, typed):
+    """Save everything typed in the shared parts of the meeting at once (what the meeting page's one
+    form posts): ``typed`` is ``{part: (signature as loaded, value)}`` with the parts and values of
+    :func:`shared_parts` (a part of another meeting, or removed meanwhile, is left out).
+
+    Only the parts changed on the page are written (and audited). When nobody saved since version
+    ``based_on``, all of them are; otherwise a part is still written when nobody else changed it
+    (its stored signature is the one loaded), and is in conflict when they did: it is not written.
+    The writes are one compare-and-set on the version, in one transaction.
+
+    Returns ``(written, conflicts)``: the parts written, and ``{part: stored value}`` of those in
+    conflict (None: an item removed meanwhile on which something was typed)."""
     with write_transaction():
-        before = {"shared_notes": meeting.shared_notes, "version": meeting.version}
-        if not _bump(meeting.id, based_on, shared_notes=text):
-            return False
-        meeting.shared_notes, meeting.version = text, based_on + 1
-        record("update", meeting, before, {"shared_notes": text, "version": meeting.version})
-    return True
-
-
-def save_check_in(meeting, based_on, score, word):
-    """Save the check-in (1–5 and a word, either may be empty) with the version check."""
-    word = (word or "").strip() or None
-    with write_transaction():
-        before = {"check_in_score": meeting.check_in_score, "check_in_word": meeting.check_in_word}
-        if not _bump(meeting.id, based_on, check_in_score=score, check_in_word=word):
-            return False
-        meeting.check_in_score, meeting.check_in_word, meeting.version = score, word, based_on + 1
-        record("update", meeting, before, {"check_in_score": score, "check_in_word": word,
-                                           "version": meeting.version})
-    return True
-
-
-def save_item(meeting, item, based_on, notes, done):
-    """Save an agenda item's notes and done mark, guarded by the meeting's version (the bump and the
-    item's update commit together or not at all)."""
-    with write_transaction():
-        if not _bump(meeting.id, based_on):
-            return False
-        AgendaItem.update(notes=notes, done=bool(done)).where(AgendaItem.id == item.id).execute()
-        before = {"notes": item.notes, "done": item.done}
-        item.notes, item.done, meeting.version = notes, bool(done), based_on + 1
-        record("update", item, before, {"notes": notes, "done": item.done})
-    return True
+        fresh = Meeting.get_by_id(meeting.id)
+        items = {f"item-{i.id}": i for i in agenda_of(fresh)}
+        stored = shared_parts(fresh, items.values())
+        write, conflicts = {}, {}
+        for part, (loaded, value) in typed.items():
+            if part not in stored:
+                if part.startswith("item-") and signature(value) != loaded:
+                    conflicts[part] = None  # removed meanwhile, with notes typed on it: say so
+                continue
+            if part == "checkin":
+                value = (value[0], (value[1] or "").strip() or None)
+            if signature(value) in (loaded, signature(stored[part])):
+                continue  # not changed on the page, or already what was typed
+            if fresh.version == based_on or signature(stored[part]) == loaded:
+                write[part] = value
+            else:
+                conflicts[part] = stored[part]
+        if not write:
+            return [], conflicts
+        values = {}
+        if "notes" in write:
+            values["shared_notes"] = write["notes"]
+        if "checkin" in write:
+            values["check_in_score"], values["check_in_word"] = write["checkin"]
+        if not _bump(fresh.id, fresh.version, **values):
+            # Saved by someone else within this very instant: all of it is in conflict (nothing lost).
+            fresh = Meeting.get_by_id(meeting.id)
+            stored = shared_parts(fresh)
+            return [], {**conflicts, **{part: stored.get(part) for part in write}}
+        before = _audit_values(fresh)
+        for part, (notes, done) in ((p, v) for p, v in write.items() if p.startswith("item-")):
+            item = items[part]
+            AgendaItem.update(notes=notes, done=done).where(AgendaItem.id == item.id).execute()
+            item_before = {"notes": item.notes, "done": item.done}
+            item.notes, item.done = notes, done
+            record("update", item, item_before, {"notes": notes, "done": done})
+        for key, value in values.items():
+            setattr(fresh, key, value)
+        fresh.version += 1
+        if values:
+            after = _audit_values(fresh)
+            record("update", fresh, {k: v for k, v in before.items() if before[k] != after[k]},
+                   {k: v for k, v in after.items() if before[k] != after[k]})
+    return list(write), conflicts
 
 
 # --- private notes, guarded by their own updated_at ------------------------------------------------

@@ -27,7 +27,8 @@ HOOK = "dualdash_worksheet_sections"
 
 @dataclass
 class AgendaLine:
-    """One agenda item as printed: its title, kind, and the coaching questions for its situation."""
+    """One agenda item as printed: its title, kind, the coaching questions for its situation, and
+    what was recorded on it (done, notes)."""
 
     title: str
     kind: str
@@ -36,6 +37,7 @@ class AgendaLine:
     #: For a KPI's item: the note entered with the value it is about.
     value_note: str | None = None
     kpi_key: str | None = None
+    notes: str = ""
 
 
 @dataclass
@@ -68,6 +70,8 @@ class Worksheet:
     shared_notes: str = ""
     private_note: str | None = None
     action_sources: dict = field(default_factory=dict)
+    #: The action items agreed in this meeting (printed under "New action items").
+    agreed: list = field(default_factory=list)
 
     def agenda_columns(self):
         """The agenda split in two columns of about the same height (an item with its questions
@@ -91,10 +95,12 @@ def for_meeting(meeting, private_note=None, today=None):
     else:
         stored = AgendaItem.select().where(AgendaItem.meeting == meeting.id).order_by(AgendaItem.position,
                                                                                       AgendaItem.id)
-        lines, proposed = [_line(item, item.done) for item in stored], False
+        lines, proposed = [_line(item, item.done, item.notes) for item in stored], False
     sheet = _sheet(report, people.get(meeting.manager_id), meeting, lines, proposed, today)
     sheet.shared_notes = meeting.shared_notes or ""
     sheet.private_note = private_note
+    sheet.agreed = list(ActionItem.select(ActionItem, Person).join(Person, on=(ActionItem.owner == Person.id))
+                        .where(ActionItem.meeting == meeting.id).order_by(ActionItem.id))
     return sheet
 
 
@@ -119,9 +125,9 @@ def _proposed_agenda(meeting, report, today):
         [_line(p) for p in proposed[-1:]]
 
 
-def _line(item, done=False):
+def _line(item, done=False, notes=""):
     return AgendaLine(title=item.title, kind=item.kind, questions=agenda.questions(item), done=done,
-                      kpi_key=agenda.kpi_key(item))
+                      kpi_key=agenda.kpi_key(item), notes=notes or "")
 
 
 def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):

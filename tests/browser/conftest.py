@@ -57,6 +57,10 @@ def _prepare_demo():
     held = (Meeting.select().where((Meeting.report == member.id) & (Meeting.status == "held"))
             .order_by(Meeting.scheduled_for.desc()).first())
     e2e_meeting = next(m for m in upcoming if m.report_id != member.id)
+    # A 1:1 of its own for the tests that type into the meeting page (later than the others, prepared).
+    notes_meeting = Meeting.create(manager=manager.id, report=member.id, scheduled_for=datetime.datetime.combine(
+        datetime.date.today() + datetime.timedelta(days=40), datetime.time(9)))
+    agenda.prepare(notes_meeting, member)
     kpi = (KPI.select().join(ScorecardKPI).where(KPI.cadence == "weekly").order_by(KPI.id).first())
     # A line set from a future date: only those can be deleted, so its confirmation page needs one.
     future = datetime.date.today() + datetime.timedelta(days=60)
@@ -67,7 +71,7 @@ def _prepare_demo():
         team_id=member.team_id, role_id=member.role_id, level_id=member.level_id,
         kpi_id=kpi.id, kpi_key=kpi.key, kpi_name=kpi.name, future_line_date=future.isoformat(),
         skill_id=skill.id if skill else None,
-        meeting_id=meeting.id, item_id=item.id, held_meeting_id=held.id,
+        meeting_id=meeting.id, item_id=item.id, held_meeting_id=held.id, notes_meeting_id=notes_meeting.id,
         e2e_report_name=Person.get_by_id(e2e_meeting.report_id).name)
 
 

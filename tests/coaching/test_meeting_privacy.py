@@ -16,9 +16,15 @@ WHEN = datetime.datetime.combine(datetime.date.today() + datetime.timedelta(days
 
 
 def based_on(response):
-    match = re.search(r'name="private-based_on"[^>]*value="([^"]*)"', response.get_data(as_text=True))
+    match = re.search(r'name="meeting-private_based_on"[^>]*value="([^"]*)"', response.get_data(as_text=True))
     assert match, "no private note form"
     return match.group(1)
+
+
+def save_private(client, meeting, based, text):
+    """Post the meeting form with the private note only (the shared parts are left alone)."""
+    return client.post(f"/meetings/{meeting.id}/save", data={
+        "meeting-version": "1", "meeting-private_based_on": based, "meeting-private_note": text})
 
 
 @pytest.fixture
@@ -26,8 +32,7 @@ def meeting(app, sample_org, as_manager):
     meeting = Meeting.create(manager=sample_org.manager, report=sample_org.member, scheduled_for=WHEN,
                              shared_notes="Shared: good quarter")
     page = as_manager.get(f"/meetings/{meeting.id}")
-    response = as_manager.post(f"/meetings/{meeting.id}/private-note",
-                               data={"private-based_on": based_on(page), "private-text": SECRET})
+    response = save_private(as_manager, meeting, based_on(page), SECRET)
     assert response.status_code == 302
     return meeting
 
@@ -37,8 +42,7 @@ def test_the_author_reads_and_edits_their_private_note(as_manager, meeting):
     assert SECRET in page.get_data(as_text=True)
     note = PrivateNote.get()
     assert note.author_id == meeting.manager_id and note.text == SECRET
-    response = as_manager.post(f"/meetings/{meeting.id}/private-note",
-                               data={"private-based_on": based_on(page), "private-text": SECRET + " (later)"})
+    response = save_private(as_manager, meeting, based_on(page), SECRET + " (later)")
     assert response.status_code == 302 and PrivateNote.get().text == SECRET + " (later)"
     assert SECRET in as_manager.get(f"/people/{meeting.report_id}/meetings").get_data(as_text=True)
 
@@ -53,11 +57,10 @@ def test_the_report_never_receives_a_private_note(app, sample_org, meeting, as_m
         response = as_member.get(path)
         assert response.status_code == 200, path
         html = response.get_data(as_text=True)
-        assert SECRET not in html and "private-text" not in html, path
+        assert SECRET not in html and "meeting-private_note" not in html, path
     assert "Shared: good quarter" in as_member.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     # Nor can they write one, even by posting the form.
-    assert as_member.post(f"/meetings/{meeting.id}/private-note",
-                          data={"private-based_on": "", "private-text": "mine"}).status_code == 403
+    assert save_private(as_member, meeting, "", "mine").status_code == 403
 
 
 def test_the_report_does_not_read_notes_even_as_an_admin(app, sample_org, meeting):
@@ -87,8 +90,7 @@ def test_a_peer_manager_cannot_open_the_meeting(app, sample_org, meeting):
     peer = login(app.test_client(), sample_org.peer)
     for path in (f"/meetings/{meeting.id}", f"/people/{sample_org.member.id}/meetings"):
         assert peer.get(path).status_code == 403
-    assert peer.post(f"/meetings/{meeting.id}/private-note",
-                     data={"private-based_on": "", "private-text": "x"}).status_code == 403
+    assert save_private(peer, meeting, "", "x").status_code == 403
 
 
 def test_notes_stay_with_their_author_when_the_report_changes_manager(app, sample_org, meeting, as_manager):
@@ -108,19 +110,16 @@ def test_private_note_text_never_reaches_the_audit_trail(meeting):
 def test_a_private_note_saved_in_two_tabs_shows_both(as_manager, meeting):
     page = as_manager.get(f"/meetings/{meeting.id}")
     stale = based_on(page)
-    assert as_manager.post(f"/meetings/{meeting.id}/private-note",
-                           data={"private-based_on": stale, "private-text": "Tab one"}).status_code == 302
-    clash = as_manager.post(f"/meetings/{meeting.id}/private-note",
-                            data={"private-based_on": stale, "private-text": "Tab two"})
+    assert save_private(as_manager, meeting, stale, "Tab one").status_code == 302
+    clash = save_private(as_manager, meeting, stale, "Tab two")
     assert clash.status_code == 409
     html = clash.get_data(as_text=True)
     assert "Tab one" in html and "Tab two" in html and PrivateNote.get().text == "Tab one"
-    response = as_manager.post(f"/meetings/{meeting.id}/private-note",
-                               data={"private-based_on": based_on(clash), "private-text": "Tab one + two"})
+    response = save_private(as_manager, meeting, based_on(clash), "Tab one + two")
     assert response.status_code == 302
     assert PrivateNote.get().text == "Tab one + two"
     # Two first saves of a note that did not exist yet: the second is a conflict too.
     other = Meeting.create(manager=meeting.manager_id, report=meeting.report_id, scheduled_for=WHEN)
-    as_manager.post(f"/meetings/{other.id}/private-note", data={"private-based_on": "", "private-text": "A"})
-    clash = as_manager.post(f"/meetings/{other.id}/private-note", data={"private-based_on": "", "private-text": "B"})
+    save_private(as_manager, other, "", "A")
+    clash = save_private(as_manager, other, "", "B")
     assert clash.status_code == 409 and PrivateNote.get(PrivateNote.meeting == other.id).text == "A"

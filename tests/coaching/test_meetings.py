@@ -4,6 +4,7 @@ import re
 
 import pytest
 from html_checks import assert_valid_html
+from page_forms import press
 
 from dualdash.coaching import meetings as core
 from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting
@@ -13,10 +14,10 @@ from dualdash.testing import login
 TOMORROW = datetime.datetime.combine(datetime.date.today() + datetime.timedelta(days=1), datetime.time(10))
 
 
-def version_of(response, prefix):
-    """The version a form on the page was based on."""
-    match = re.search(rf'name="{prefix}-version"[^>]*value="(\d+)"', response.get_data(as_text=True))
-    assert match, f"no {prefix} form on the page"
+def version_of(response):
+    """The version the meeting form on the page was based on."""
+    match = re.search(r'name="meeting-version"[^>]*value="(\d+)"', response.get_data(as_text=True))
+    assert match, "no meeting form on the page"
     return int(match.group(1))
 
 
@@ -89,8 +90,8 @@ def test_who_opens_a_meeting(app, sample_org, meeting, as_manager, as_member, as
     for outsider in (sample_org.peer, sample_org.member2, sample_org.peer_report):
         client = login(app.test_client(), outsider)
         assert client.get(f"/meetings/{meeting.id}").status_code == 403
-        assert client.post(f"/meetings/{meeting.id}/notes", data={"notes-version": 1,
-                                                                  "notes-shared_notes": "x"}).status_code == 403
+        assert client.post(f"/meetings/{meeting.id}/save", data={"meeting-version": 1,
+                                                                 "meeting-shared_notes": "x"}).status_code == 403
     assert as_manager.get("/meetings/99999").status_code == 404
     assert app.test_client().get(f"/meetings/{meeting.id}").status_code == 302  # to sign in
 
@@ -144,10 +145,9 @@ def test_member_adds_talking_points_and_sees_the_shared_part(as_manager, as_memb
     items = list(AgendaItem.select().order_by(AgendaItem.position))
     assert items[-2].title == "My holiday plans" and items[-1].kind == "closing"
     # The member cannot edit the shared notes, items or hold the meeting.
-    assert as_member.post(f"/meetings/{meeting.id}/notes",
-                          data={"notes-version": 1, "notes-shared_notes": "x"}).status_code == 403
-    assert as_member.post(f"/meetings/{meeting.id}/items/{items[0].id}",
-                          data={f"item-{items[0].id}-version": 1, f"item-{items[0].id}-notes": "x"}).status_code == 403
+    assert as_member.post(f"/meetings/{meeting.id}/save", data={
+        "meeting-version": 1, "meeting-shared_notes": "x", "meeting-items-0-id": items[0].id,
+        "meeting-items-0-notes": "x"}).status_code == 403
     assert as_member.post(f"/meetings/{meeting.id}/held").status_code == 403
     assert as_member.get(f"/meetings/{meeting.id}/items/{items[0].id}/remove").status_code == 403
     # Their own talking point they may remove (confirm, then remove).
@@ -168,10 +168,8 @@ def test_leader_edits_the_agenda(as_manager, meeting):
     assert items[-3].id == custom.id
     as_manager.post(f"/meetings/{meeting.id}/items/{custom.id}/down")
     assert [i.id for i in AgendaItem.select().order_by(AgendaItem.position)][-2] == custom.id
-    version = version_of(as_manager.get(f"/meetings/{meeting.id}"), f"item-{custom.id}")
-    response = as_manager.post(f"/meetings/{meeting.id}/items/{custom.id}", data={
-        f"item-{custom.id}-version": version, f"item-{custom.id}-notes": "Budget approved",
-        f"item-{custom.id}-done": "y"})
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Save item", place=f"item-{custom.id}",
+                     typed={("Notes", f"item-{custom.id}"): "Budget approved", ("Done", f"item-{custom.id}"): True})
     assert response.status_code == 302
     custom = AgendaItem.get_by_id(custom.id)
     assert custom.notes == "Budget approved" and custom.done
@@ -183,12 +181,12 @@ def test_leader_edits_the_agenda(as_manager, meeting):
 def test_shared_notes_and_check_in(as_manager, as_member, meeting):
     page = as_manager.get(f"/meetings/{meeting.id}")
     assert_valid_html(page)
-    response = as_manager.post(f"/meetings/{meeting.id}/notes", data={
-        "notes-version": version_of(page, "notes"), "notes-shared_notes": "We agreed on <b>three</b> things"})
+    response = press(as_manager, page, "Save shared notes", typed={
+        ("Shared notes", "shared-notes"): "We agreed on <b>three</b> things"})
     assert response.status_code == 302
     page = as_manager.get(f"/meetings/{meeting.id}")
-    response = as_manager.post(f"/meetings/{meeting.id}/check-in", data={
-        "checkin-version": version_of(page, "checkin"), "checkin-score": "4", "checkin-word": "busy"})
+    response = press(as_manager, page, "Save check-in", typed={
+        ("How is it going?", "check-in"): "4", ("In a word", "check-in"): "busy"})
     assert response.status_code == 302
     saved = Meeting.get_by_id(meeting.id)
     assert (saved.shared_notes, saved.check_in_score, saved.check_in_word) == (
@@ -204,51 +202,51 @@ def test_shared_notes_and_check_in(as_manager, as_member, meeting):
 def test_second_save_gets_a_conflict_and_loses_nothing(app, sample_org, meeting, as_manager):
     director = login(app.test_client(), sample_org.director)  # can lead: above the report
     first, second = as_manager.get(f"/meetings/{meeting.id}"), director.get(f"/meetings/{meeting.id}")
-    base = version_of(first, "notes")
-    assert version_of(second, "notes") == base
-    ok = as_manager.post(f"/meetings/{meeting.id}/notes", data={
-        "notes-version": base, "notes-shared_notes": "Manager's text: pipeline review"})
+    base = version_of(first)
+    assert version_of(second) == base
+    ok = press(as_manager, first, "Save shared notes", typed={
+        ("Shared notes", "shared-notes"): "Manager's text: pipeline review"})
     assert ok.status_code == 302
-    clash = director.post(f"/meetings/{meeting.id}/notes", data={
-        "notes-version": base, "notes-shared_notes": "Director's text: hiring plan"})
+    clash = press(director, second, "Save shared notes", typed={
+        ("Shared notes", "shared-notes"): "Director's text: hiring plan"})
     assert clash.status_code == 409
     assert_valid_html(clash)
     html = clash.get_data(as_text=True)
     assert "Manager&#39;s text: pipeline review" in html and "Director&#39;s text: hiring plan" in html
     assert Meeting.get_by_id(meeting.id).shared_notes == "Manager's text: pipeline review"  # not overwritten
-    rebased = version_of(clash, "notes")
-    assert rebased == base + 1
-    merged = director.post(f"/meetings/{meeting.id}/notes", data={
-        "notes-version": rebased, "notes-shared_notes": "pipeline review + hiring plan"})
+    assert version_of(clash) == base + 1
+    merged = press(director, clash, "Save shared notes", typed={
+        ("Shared notes", "shared-notes"): "pipeline review + hiring plan"})
     assert merged.status_code == 302
     assert Meeting.get_by_id(meeting.id).shared_notes == "pipeline review + hiring plan"
 
 
 def test_item_and_check_in_conflicts(as_manager, meeting):
-    page = as_manager.get(f"/meetings/{meeting.id}")
+    page = as_manager.get(f"/meetings/{meeting.id}")  # prepared on opening
+    stale = as_manager.get(f"/meetings/{meeting.id}")  # the same page in another tab
     item = AgendaItem.select().order_by(AgendaItem.position).first()
-    base = version_of(page, "checkin")
-    assert as_manager.post(f"/meetings/{meeting.id}/check-in", data={
-        "checkin-version": base, "checkin-score": "2", "checkin-word": "tired"}).status_code == 302
-    clash = as_manager.post(f"/meetings/{meeting.id}/check-in", data={
-        "checkin-version": base, "checkin-score": "5", "checkin-word": "great"})
-    assert (clash.status_code == 409 and "tired" in clash.get_data(as_text=True)
-            and "great" in clash.get_data(as_text=True))
-    clash = as_manager.post(f"/meetings/{meeting.id}/items/{item.id}", data={
-        f"item-{item.id}-version": base, f"item-{item.id}-notes": "typed on a stale page"})
-    assert clash.status_code == 409 and "typed on a stale page" in clash.get_data(as_text=True)
+    assert press(as_manager, page, "Save check-in", typed={
+        ("How is it going?", "check-in"): "2", ("In a word", "check-in"): "tired",
+        ("Notes", f"item-{item.id}"): "typed first"}).status_code == 302
+    clash = press(as_manager, stale, "Save check-in", typed={
+        ("How is it going?", "check-in"): "5", ("In a word", "check-in"): "great",
+        ("Notes", f"item-{item.id}"): "typed on a stale page"})
+    html = clash.get_data(as_text=True)
+    assert clash.status_code == 409 and "tired" in html and "great" in html
+    assert "typed first" in html and "typed on a stale page" in html
     assert_valid_html(clash)
-    assert AgendaItem.get_by_id(item.id).notes == ""
-    again = as_manager.post(f"/meetings/{meeting.id}/items/{item.id}", data={
-        f"item-{item.id}-version": version_of(clash, f"item-{item.id}"),
-        f"item-{item.id}-notes": "typed on a stale page"})
+    assert AgendaItem.get_by_id(item.id).notes == "typed first"
+    assert Meeting.get_by_id(meeting.id).check_in_word == "tired"
+    again = press(as_manager, clash, "Save item", place=f"item-{item.id}")
     assert again.status_code == 302 and AgendaItem.get_by_id(item.id).notes == "typed on a stale page"
+    assert Meeting.get_by_id(meeting.id).check_in_word == "great"
 
 
 def test_version_check_is_a_single_compare_and_set(app, meeting):
-    # Two saves from the same version: exactly one wins, whatever the database.
-    results = [core.save_shared_notes(Meeting.get_by_id(meeting.id), 1, text) for text in ("a", "b")]
-    assert results == [True, False]
+    # Two saves of the same part from the same version: exactly one wins, whatever the database.
+    loaded = core.signature("")
+    results = [core.save_all(Meeting.get_by_id(meeting.id), 1, {"notes": (loaded, text)}) for text in ("a", "b")]
+    assert results == [(["notes"], {}), ([], {"notes": "a"})]
     assert Meeting.get_by_id(meeting.id).shared_notes == "a" and Meeting.get_by_id(meeting.id).version == 2
 
 

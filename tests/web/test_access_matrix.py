@@ -83,10 +83,7 @@ TABLE = {
     "meetings.new": {"GET": MANAGERS, "POST": MANAGERS},
     "meetings.show": {"GET": OWN_AND_ABOVE},
     "meetings.prepare": {"POST": ABOVE},
-    "meetings.save_notes": {"POST": ABOVE},
-    "meetings.save_check_in": {"POST": ABOVE},
-    "meetings.save_private_note": {"POST": ABOVE},
-    "meetings.save_item": {"POST": ABOVE},
+    "meetings.save": {"POST": ABOVE},
     "meetings.add_item": {"POST": OWN_AND_ABOVE},  # the report adds talking points to a planned 1:1
     "meetings.remove_item": {"GET": OWN_AND_ABOVE, "POST": OWN_AND_ABOVE},  # their own talking point
     "meetings.move_item": {"POST": ABOVE},

@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from page_forms import press
 
 from dualdash.coaching import meetings as core
 from dualdash.coaching.models import ActionItem, AgendaItem, Meeting, RoleSkill
@@ -222,19 +223,19 @@ def meeting(app, sample_org):
 
 
 def test_meeting_notes_and_check_in_are_recorded(as_manager, meeting):
-    assert as_manager.post(f"/meetings/{meeting.id}/notes", data={
-        "notes-version": "1", "notes-shared_notes": "We talked about the pipeline."}).status_code == 302
-    assert as_manager.post(f"/meetings/{meeting.id}/check-in", data={
-        "checkin-version": "2", "checkin-score": "4", "checkin-word": "busy"}).status_code == 302
+    assert press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Save shared notes", typed={
+        ("Shared notes", "shared-notes"): "We talked about the pipeline."}).status_code == 302
+    assert press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Save check-in", typed={
+        ("How is it going?", "check-in"): "4", ("In a word", "check-in"): "busy"}).status_code == 302
     (_, b1, a1), (_, b2, a2) = entries("Meeting", "update", meeting.id)
     assert changed(b1, a1) == {"shared_notes": ("", "We talked about the pipeline."), "version": (1, 2)}
-    assert changed(b2, a2) == {"check_in_score": (None, 4), "check_in_word": (None, "busy"), "version": (None, 3)}
+    assert changed(b2, a2) == {"check_in_score": (None, 4), "check_in_word": (None, "busy"), "version": (2, 3)}
 
 
 def test_private_note_is_recorded_without_its_text(as_manager, meeting):
     secret = "Thinking about a performance plan"
-    r = as_manager.post(f"/meetings/{meeting.id}/private-note", data={"private-based_on": "",
-                                                                      "private-text": secret})
+    r = as_manager.post(f"/meetings/{meeting.id}/save", data={
+        "meeting-version": "1", "meeting-private_based_on": "", "meeting-private_note": secret})
     assert r.status_code == 302
     [(_, before, after)] = entries("PrivateNote", "create")
     assert before is None and after["meeting"] == meeting.id and after["text"] == core.PRIVATE_TEXT
@@ -250,9 +251,8 @@ def test_agenda_changes_are_recorded(as_manager, as_member, meeting):
     as_manager.post(f"/meetings/{meeting.id}/items/{second.id}/up")
     [(_, before, after)] = entries("AgendaItem", "move", second.id)
     assert (before, after) == ({"position": 2}, {"position": 1})
-    as_manager.post(f"/meetings/{meeting.id}/items/{first.id}", data={
-        f"item-{first.id}-version": "1", f"item-{first.id}-notes": "Two deals slipped",
-        f"item-{first.id}-done": "y"})
+    press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Save item", place=f"item-{first.id}", typed={
+        ("Notes", f"item-{first.id}"): "Two deals slipped", ("Done", f"item-{first.id}"): True})
     [(_, before, after)] = entries("AgendaItem", "update", first.id)
     assert changed(before, after) == {"notes": ("", "Two deals slipped"), "done": (False, True)}
     as_manager.post(f"/meetings/{meeting.id}/items/{second.id}/remove")

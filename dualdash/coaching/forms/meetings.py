@@ -1,5 +1,9 @@
 """1:1 meeting forms. Every form on the meeting page has its own ``prefix`` (ids stay unique on one
-page), and every form that edits meeting text carries the version it was based on (hidden)."""
+page).
+
+The leader's page has one form for everything typed in the meeting (:class:`MeetingForm`): the notes
+and done mark of every agenda item, the shared notes, the check-in and the leader's private note, so
+any of its Save buttons saves all of it and nothing typed is lost."""
 import datetime
 
 from flask_wtf import FlaskForm
@@ -7,6 +11,9 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -18,6 +25,7 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -32,12 +40,11 @@ TITLE_MAX = 200
 WORD_MAX = 60
 
 #: Form prefixes on the meeting page.
-NOTES, CHECK_IN, PRIVATE, ADD_ITEM, ACTION = "notes", "checkin", "private", "add", "action"
-
-
-def item_prefix(item_id):
-    """The prefix of one agenda item's notes form."""
-    return f"item-{item_id}"
+ADD_ITEM, ACTION = "add", "action"
+#: The prefix of the meeting page's one form (:class:`MeetingForm`) and the id of its <form>.
+MEETING = "meeting"
+#: The largest version a form may carry: the database column is a 32-bit integer on PostgreSQL.
+VERSION_MAX = 2**31 - 1
 
 
 def _repeat_label(days):
@@ -59,51 +66,60 @@ class ScheduleForm(FlaskForm):
         self.report.choices = [SelectChoice(p.id, p.name) for p in people]
 
 
-class _Versioned(FlaskForm):
-    """A form based on one version of the meeting."""
+def _newlines(text):
+    """Line breaks as stored: browsers send a textarea's as CR LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
-
-class SharedNotesForm(_Versioned):
-    shared_notes = TextAreaField("Shared notes", validators=[
+def _text(label):
+    return TextAreaField(label, filters=[_newlines], validators=[
         Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX} characters.")])
 
 
-class CheckInForm(_Versioned):
+class MeetingItemFields(Form):
+    """One agenda item inside :class:`MeetingForm` (which item: ``id``, hidden)."""
+
+    id = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired(message="Reload the page and try again."),
+        NumberRange(min=1, max=VERSION_MAX, message="Reload the page and try again.")])
+    base = HiddenField()  # the item's signature as loaded (see dualdash.coaching.meetings.signature)
+    notes = _text("Notes")
+    done = BooleanField("Done")
+
+
+class MeetingForm(FlaskForm):
+    """Everything a leader types in a meeting, saved together (prefix :data:`MEETING`): the version
+    and, for each shared part (items, shared notes, check-in), its signature as loaded (``…base``),
+    so that only what was changed on the page is saved; the private note has its own check
+    (``private_based_on``; the private fields are only on the page of a leader who may write one)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired(message="Reload the page and try again."),
+        NumberRange(min=0, max=VERSION_MAX, message="Reload the page and try again.")])
+    items = FieldList(FormField(MeetingItemFields), min_entries=0, max_entries=1000)
+    shared_notes_base = HiddenField()
+    check_in_base = HiddenField()
+    shared_notes = _text("Shared notes")
     score = SelectField("How is it going? (1–5)", choices=[SelectChoice("", "Not given")] + [
         SelectChoice(str(n), str(n)) for n in range(1, 6)], default="")
     word = StringField("In a word", filters=[strip], validators=[
         Length(max=WORD_MAX, message=f"Use at most {WORD_MAX} characters.")])
-
-    def score_value(self):
-        return int(self.score.data) if self.score.data else None
-
-
-class ItemForm(_Versioned):
-    """An agenda item's notes and done mark (prefix :func:`item_prefix`)."""
-
-    notes = TextAreaField("Notes", validators=[Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX} characters.")])
-    done = BooleanField("Done")
-
-
-class PrivateNoteForm(FlaskForm):
-    """The signed-in leader's own private note; ``based_on`` is the note's ``updated_at`` as loaded
-    (empty: there was no note yet)."""
-
-    based_on = HiddenField()
-    text = TextAreaField("My private note", validators=[
-        Length(max=TEXT_MAX, message=f"Use at most {TEXT_MAX} characters.")])
-
-    def validate_based_on(self, field):
+    private_based_on = HiddenField()
+    private_note = _text("My private note")
+    def validate_private_based_on(self, field):
+        """The private note's ``updated_at`` as loaded (empty: there was no note yet)."""
         if field.data:
             try:
                 datetime.datetime.fromisoformat(field.data)
             except ValueError:
                 raise ValidationError("Reload the page and try again.") from None
 
+    def score_value(self):
+        return int(self.score.data) if self.score.data else None
+
     def based_on_value(self):
-        return datetime.datetime.fromisoformat(self.based_on.data) if self.based_on.data else None
+        data = self.private_based_on.data
+        return datetime.datetime.fromisoformat(data) if data else None
 
 
 class AddItemForm(FlaskForm):

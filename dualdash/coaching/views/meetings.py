@@ -8,9 +8,11 @@ the report see its shared part; leaders (its manager, anyone above the report, a
 report adds talking points and ticks off their own action items. A private note is only ever loaded
 for its author (or, when the organization allows it, an admin who is not the report).
 
-Every form that edits text is saved with a version check (see :mod:`dualdash.coaching.meetings`): when someone
-else saved first, the page comes back with status 409, showing their text and the one typed, with
-the form now based on the new version so the merged text can be saved."""
+Everything a leader types in the meeting is one form (:class:`MeetingForm`): each of its Save buttons
+saves all of it, so text typed in one part survives a Save in another. It is saved with a version
+check (see :mod:`dualdash.coaching.meetings`): when someone else saved first, the page comes back
+with status 409, showing their text and the one typed for each part in conflict, with the form now
+based on the new version so the merged text can be saved."""
 import datetime
 from dataclasses import dataclass
 
@@ -23,17 +25,11 @@ from dualdash.coaching import meetings as core
 from dualdash.coaching.forms.meetings import (
     ACTION,
     ADD_ITEM,
-    CHECK_IN,
-    NOTES,
-    PRIVATE,
+    MEETING,
     ActionItemForm,
     AddItemForm,
-    CheckInForm,
-    ItemForm,
-    PrivateNoteForm,
+    MeetingForm,
     ScheduleForm,
-    SharedNotesForm,
-    item_prefix,
 )
 from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting
 from dualdash.kpis import scorecards
@@ -58,6 +54,7 @@ class Conflict:
     label: str
     theirs: str
     yours: str
+    removed: bool = False  # an agenda item removed meanwhile: shown at the top of the agenda
 
 
 @dataclass
@@ -65,7 +62,7 @@ class AgendaRow:
     item: AgendaItem
     questions: list
     link: tuple  # (href, label) or None
-    form: ItemForm = None
+    form: object = None  # its part of the meeting form (leaders only)
     value_note: str = None  # a KPI's item: the note entered with the value it is about
 
 
@@ -91,42 +88,51 @@ def _stamp(note):
     return note.updated_at.isoformat() if note is not None else ""
 
 
-def _render(meeting, status=200, forms=None, conflict=None):
-    """The meeting page. ``forms`` replaces some of its forms (a posted one with errors, or the
-    re-based one of a conflict); ``conflict`` shows both texts beside that form."""
+def _render(meeting, status=200, forms=None, form=None, conflicts=None):
+    """The meeting page. ``forms`` replaces some of its small forms (a posted one with errors);
+    ``form`` is the posted meeting form (errors, or re-based on the new version after a conflict)
+    and ``conflicts`` the parts in conflict (``{part: Conflict}``), each shown with both texts."""
     forms = dict(forms or {})
     people = scorecards.people_with_details([meeting.manager_id, meeting.report_id])
     manager, report = people[meeting.manager_id], people[meeting.report_id]
     lead = meeting_access.can_lead_meeting(meeting)
     is_report = current_user.id == meeting.report_id
     fw = plugins.current()
+    notes = meeting_access.private_notes_of(meeting, lead)
+    mine = next((n for n in notes if n.author_id == current_user.id), None)
+    others = [n for n in notes if n.author_id != current_user.id]
+    items = core.agenda_of(meeting)
+    stored = core.shared_parts(meeting, items)
+    if lead and form is None:
+        form = MeetingForm(formdata=None, prefix=MEETING, data={
+            "version": meeting.version, "shared_notes": meeting.shared_notes,
+            "shared_notes_base": core.signature(stored["notes"]),
+            "check_in_base": core.signature(stored["checkin"]), "word": meeting.check_in_word or "",
+            "score": str(meeting.check_in_score) if meeting.check_in_score else "",
+            "private_based_on": _stamp(mine), "private_note": mine.text if mine else "",
+            "items": [{"id": i.id, "notes": i.notes, "done": i.done,
+                       "base": core.signature(stored[f"item-{i.id}"])} for i in items]})
+    entries = {}
+    if form is not None:
+        entries = {entry.form.id.data: entry.form for entry in form.items}
+        for item in items:  # added since the form was posted: their stored values
+            if item.id not in entries:
+                entries[item.id] = form.items.append_entry({
+                    "id": item.id, "notes": item.notes, "done": item.done,
+                    "base": core.signature(stored[f"item-{item.id}"])}).form
     rows = []
-    items = list(core.agenda_of(meeting))
     value_notes = agenda.value_notes(report, meeting.scheduled_for.date()) \
         if any(agenda.kpi_key(item) for item in items) else {}
     for item in items:
         row = AgendaRow(item, agenda.questions(item), _source_link(item, meeting),
                         value_note=value_notes.get(agenda.kpi_key(item)))
-        if lead:
-            row.form = forms.get(item_prefix(item.id)) or ItemForm(
-                formdata=None, prefix=item_prefix(item.id),
-                data={"version": meeting.version, "notes": item.notes, "done": item.done})
+        row.form = entries.get(item.id)
         rows.append(row)
     names = {manager.id: manager.name, report.id: report.name, current_user.id: current_user.name}
     ratings = list(DriverRating.select(DriverRating, Person).join(Person, on=(DriverRating.rated_by == Person.id))
                    .where(DriverRating.meeting == meeting.id).order_by(DriverRating.driver_key, DriverRating.id))
     actions = core.action_items_for(meeting)
-    notes = meeting_access.private_notes_of(meeting, lead)
-    mine = next((n for n in notes if n.author_id == current_user.id), None)
-    others = [n for n in notes if n.author_id != current_user.id]
     if lead:
-        forms.setdefault("notes", SharedNotesForm(formdata=None, prefix=NOTES, data={
-            "version": meeting.version, "shared_notes": meeting.shared_notes}))
-        forms.setdefault("checkin", CheckInForm(formdata=None, prefix=CHECK_IN, data={
-            "version": meeting.version, "word": meeting.check_in_word or "",
-            "score": str(meeting.check_in_score) if meeting.check_in_score else ""}))
-        forms.setdefault("private", PrivateNoteForm(formdata=None, prefix=PRIVATE, data={
-            "based_on": _stamp(mine), "text": mine.text if mine else ""}))
         forms.setdefault("action", ActionItemForm(formdata=None, prefix=ACTION, owners=[report, manager],
                                                   data={"owner": report.id}))
     if lead or (is_report and meeting.status == "planned"):
@@ -134,7 +140,8 @@ def _render(meeting, status=200, forms=None, conflict=None):
     return render_template(
         "coaching/meetings/show.html", meeting=meeting, manager=manager, report=report, lead=lead, is_report=is_report,
         status=core.status_of(meeting), rows=rows, names=names, ratings=ratings, drivers=fw.drivers,
-        actions=actions, other_notes=others, forms=forms, conflict=conflict, today=datetime.date.today(),
+        actions=actions, other_notes=others, form=form, forms=forms, conflicts=conflicts or {},
+        may_write_private=meeting_access.can_write_private_note(meeting), today=datetime.date.today(),
         may_tick=lambda a: lead or a.owner_id == current_user.id,
     ), status
 
@@ -253,80 +260,89 @@ def prepare(meeting_id):
     return _back(meeting, "agenda")
 
 
-@bp.route("/meetings/<int:meeting_id>/notes", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/save", methods=["POST"])
 @allow("lead_meeting")
-def save_notes(meeting_id):
-    """Save the shared notes, unless someone saved the meeting since the form was loaded."""
+def save(meeting_id):
+    """Save everything typed on the meeting page at once (whichever Save button was pressed): the
+    agenda items' notes and done marks, the shared notes and the check-in, with the version check,
+    and the leader's private note under its own. A bad field brings the page back (400) with
+    everything typed; so does a conflict (409), with both texts of each part someone else changed
+    meanwhile (the parts nobody else touched are saved)."""
     meeting = g.meeting
-    form = SharedNotesForm(prefix=NOTES)
+    form = MeetingForm(prefix=MEETING)
     if not form.validate_on_submit():
-        return _render(meeting, 400, forms={"notes": form})
-    typed = form.shared_notes.data or ""
-    if core.save_shared_notes(meeting, form.version.data, typed):
-        flash("Shared notes saved.", "success")
-        return _back(meeting, "shared-notes")
+        return _render(meeting, 400, form=form)
+    conflicts, private_saved = {}, False
+    if meeting_access.can_write_private_note(meeting):
+        typed = form.private_note.data or ""
+        mine = core.private_note_of(meeting, current_user)
+        if typed != (mine.text if mine else ""):
+            private_saved = core.save_private_note(meeting, current_user, form.based_on_value(), typed) is not None
+            if not private_saved:
+                fresh = core.private_note_of(meeting, current_user)
+                conflicts["private"] = Conflict("private", "My private note", fresh.text if fresh else "", typed)
+        form.private_based_on.data = _stamp(core.private_note_of(meeting, current_user))
+    # A part is saved only when the page had it (its signature as loaded came with it): a request
+    # without the shared notes, say, leaves them alone instead of emptying them.
+    typed = {"notes": (form.shared_notes_base.data, form.shared_notes.data or ""),
+             "checkin": (form.check_in_base.data, (form.score_value(), form.word.data))}
+    for entry in form.items:
+        typed[f"item-{entry.form.id.data}"] = (entry.form.base.data, (entry.form.notes.data or "",
+                                                                      bool(entry.form.done.data)))
+    typed = {part: value for part, value in typed.items() if value[0]}
+    written, clashes = core.save_all(meeting, form.version.data, typed)
+    if not conflicts and not clashes:
+        flash("Saved." if written or private_saved else "Nothing had changed.", "success")
+        anchor = request.form.get(f"{MEETING}-save", "")
+        item_anchor = anchor.startswith("item-") and anchor[5:].isdigit()
+        return _back(meeting, anchor if anchor in SAVE_ANCHORS or item_anchor else None)
     fresh = Meeting.get_by_id(meeting.id)
-    rebased = SharedNotesForm(formdata=None, prefix=NOTES, data={"version": fresh.version, "shared_notes": typed})
-    return _render(fresh, 409, forms={"notes": rebased},
-                   conflict=Conflict("notes", "Shared notes", fresh.shared_notes, typed))
+    items = core.agenda_of(fresh)
+    titles = {f"item-{i.id}": i.title for i in items}
+    for part, theirs in clashes.items():
+        yours = typed[part][1]
+        if part == "notes":
+            conflicts[part] = Conflict(part, "Shared notes", theirs or "", yours)
+        elif part == "checkin":
+            conflicts[part] = Conflict(part, "Check-in", _check_in_text(*theirs), _check_in_text(*yours))
+        elif part not in titles:
+            conflicts[part] = Conflict(part, "Notes on an item removed from the agenda meanwhile", "", yours[0],
+                                       removed=True)
+        else:
+            conflicts[part] = Conflict(part, f"Notes on “{titles[part]}”", theirs[0], yours[0])
+    _rebase(form, fresh, items, conflicts)
+    if written or private_saved:
+        flash("The rest of what you typed is saved.", "success")
+    return _render(fresh, 409, form=form, conflicts=conflicts)
 
 
-@bp.route("/meetings/<int:meeting_id>/check-in", methods=["POST"])
-@allow("lead_meeting")
-def save_check_in(meeting_id):
-    """Save the check-in (how the report is doing, 1–5, with a word) with the version check."""
-    meeting = g.meeting
-    form = CheckInForm(prefix=CHECK_IN)
-    if not form.validate_on_submit():
-        return _render(meeting, 400, forms={"checkin": form})
-    if core.save_check_in(meeting, form.version.data, form.score_value(), form.word.data):
-        flash("Check-in saved.", "success")
-        return _back(meeting, "check-in")
-    fresh = Meeting.get_by_id(meeting.id)
-    rebased = CheckInForm(formdata=None, prefix=CHECK_IN, data={
-        "version": fresh.version, "score": form.score.data, "word": form.word.data})
-    theirs = " — ".join(str(v) for v in (fresh.check_in_score, fresh.check_in_word) if v) or "(empty)"
-    yours = " — ".join(str(v) for v in (form.score.data, form.word.data) if v) or "(empty)"
-    return _render(fresh, 409, forms={"checkin": rebased}, conflict=Conflict("checkin", "Check-in", theirs, yours))
+def _rebase(form, meeting, items, conflicts):
+    """After a conflict: the form builds on the stored meeting. A part in conflict keeps what was
+    typed (based now on their text, so saving the merged text goes through); every other part shows
+    what is stored (which includes what was just saved)."""
+    stored = core.shared_parts(meeting, items)
+    form.version.data, form.version.raw_data = meeting.version, None  # renders data, not what was posted
+    form.shared_notes_base.data = core.signature(stored["notes"])
+    form.check_in_base.data = core.signature(stored["checkin"])
+    if "notes" not in conflicts:
+        form.shared_notes.data = stored["notes"]
+    if "checkin" not in conflicts:
+        score, word = stored["checkin"]
+        form.score.data, form.word.data = (str(score) if score else ""), word or ""
+    for entry in form.items:
+        part = f"item-{entry.form.id.data}"
+        if part in stored:
+            entry.form.base.data = core.signature(stored[part])
+            if part not in conflicts:
+                entry.form.notes.data, entry.form.done.data = stored[part]
 
 
-@bp.route("/meetings/<int:meeting_id>/private-note", methods=["POST"])
-@allow("write_private_note")
-def save_private_note(meeting_id):
-    """Save the signed-in leader's own private note (never the report: they cannot lead)."""
-    meeting = g.meeting
-    form = PrivateNoteForm(prefix=PRIVATE)
-    if not form.validate_on_submit():
-        return _render(meeting, 400, forms={"private": form})
-    typed = form.text.data or ""
-    if core.save_private_note(meeting, current_user, form.based_on_value(), typed) is not None:
-        flash("Private note saved (only you can read it).", "success")
-        return _back(meeting, "private-note")
-    fresh = core.private_note_of(meeting, current_user)
-    rebased = PrivateNoteForm(formdata=None, prefix=PRIVATE, data={"based_on": _stamp(fresh), "text": typed})
-    return _render(meeting, 409, forms={"private": rebased},
-                   conflict=Conflict("private", "My private note", fresh.text if fresh else "", typed))
+#: The places a Save button may bring the page back to (besides ``item-<id>``).
+SAVE_ANCHORS = ("shared-notes", "check-in", "private-note", "agenda")
 
 
-@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>", methods=["POST"])
-@allow("edit_agenda_item")
-def save_item(meeting_id, item_id):
-    """Save one agenda item's notes and done mark, with the version check."""
-    meeting, item = g.meeting, g.agenda_item
-    prefix = item_prefix(item.id)
-    form = ItemForm(prefix=prefix)
-    if not form.validate_on_submit():
-        return _render(meeting, 400, forms={prefix: form})
-    typed = form.notes.data or ""
-    if core.save_item(meeting, item, form.version.data, typed, form.done.data):
-        flash(f"Saved “{item.title}”.", "success")
-        return _back(meeting, f"item-{item.id}")
-    fresh = Meeting.get_by_id(meeting.id)
-    item = AgendaItem.get_by_id(item.id)
-    rebased = ItemForm(formdata=None, prefix=prefix, data={"version": fresh.version, "notes": typed,
-                                                          "done": form.done.data})
-    return _render(fresh, 409, forms={prefix: rebased},
-                   conflict=Conflict(prefix, f"Notes on “{item.title}”", item.notes, typed))
+def _check_in_text(score, word):
+    return " — ".join(str(v) for v in (score, word) if v) or "(empty)"
 
 
 @bp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
