@@ -16,7 +16,7 @@ from dualdash.kpis import benchmarks, periods
 from dualdash.kpis import scorecards as person_scorecards
 from dualdash.kpis.measurements import Counts, Problem, parse_value
 from dualdash.kpis.models import KPI, Scorecard, ScorecardKPI, TeamMeasurement
-from dualdash.org import audit
+from dualdash.org import assignments, audit
 from dualdash.org import settings as org_settings
 from dualdash.org.access import team_value_ids
 from dualdash.org.models import Team
@@ -94,7 +94,7 @@ def build(teams, view, history=13, kpis_by_team=None, today=None):
     for team in teams:
         # The team stands where a person would: no role and no level, so the line for everyone applies.
         subject = SimpleNamespace(id=team.id, role_id=None, level_id=None)
-        info = team_info(team)
+        info = _Always(assignments.Held(None, None, None, team.id), team_info(team))
         rows = []
         for kpi in kpis_by_team.get(team.id, []):
             points = [person_scorecards._point(kpi, subject, info, v, values, lines, ws, fy, today, shared)
@@ -273,3 +273,15 @@ def write(entries, actor_id, audit_each=False, counts=None):
             audit.record_many([audit.entry(action, AUDIT_OBJECT, before, after, actor=actor_id, at=now,
                                            object_id=row_id) for action, row_id, before, after in changes])
     return counts
+
+
+class _Always:
+    """What a team "holds" on any date, as a person's scorecard asks it (``on(day)``): no role, no level,
+    so every period is judged against the KPI's line for everyone."""
+
+    def __init__(self, held, info):
+        self.held, self.info = held, info
+
+    def on(self, day):
+        """``(held, PersonInfo)``: the same on every day."""
+        return self.held, self.info

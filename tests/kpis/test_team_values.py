@@ -91,7 +91,8 @@ def test_team_values_are_hidden_from_a_manager_with_nobody_in_the_team(app, samp
         put(o.teams.sales, pipeline, W47, 250)
     peer = login(app.test_client(), o.peer)
     response = peer.get(f"/teams/{o.teams.sales.id}/scorecard?period=2026-W47")
-    assert response.status_code == 200
+    # A team outside one's line is refused, with the reason (issue 13, item 19): nothing of it shows.
+    assert response.status_code == 403
     assert "Team KPIs" not in response.get_data(as_text=True) and "Team pipeline" not in text(response)
     # Their own team's KPIs they see (calls on Support's scorecard, no value yet).
     response = peer.get(f"/teams/{o.teams.support.id}/scorecard?period=2026-W47")
