@@ -10,6 +10,7 @@ from dualdash.db import database
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level
 from dualdash.plugins import manager as plugins
+from dualdash.shared import ordering
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_skills", __name__, url_prefix="/admin/skills")
@@ -32,6 +33,11 @@ def _role_skills(role):
 
 def _role_levels(role):
     return list(Level.select().where(Level.role == role.id).order_by(Level.rank, Level.id))
+
+
+def _renumber(skills):
+    """Give ``skills``, in their new order, the positions 1, 2, 3… and record each change."""
+    ordering.renumber(skills, RoleSkill.position, snapshot=snapshot, record=record)
 
 
 def _lock_role(role):
@@ -213,25 +219,14 @@ def move_skill(role_id, skill_id, direction):
     """Swap a skill with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _skill_or_404(role, skill_id)
-    with database.atomic():
-        _lock_role(role)
-        skills = _role_skills(role)
-        index = next((i for i, s in enumerate(skills) if s.id == skill_id), None)
-        if index is None:
-            abort(404)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(skills):
-            skills[index], skills[other] = skills[other], skills[index]
-            for position, skill in enumerate(skills, start=1):
-                if skill.position != position:
-                    before = snapshot(skill)
-                    RoleSkill.update(position=position).where(RoleSkill.id == skill.id).execute()
-                    skill.position = position
-                    record("update", skill, before, snapshot(skill))
-            flash(f"Skill “{skills[other].name}” moved {direction}.", "success")
-        else:
-            flash(f"Skill “{skills[index].name}” is already the {'first' if direction == 'up' else 'last'}.",
-                  "error")
+    result = ordering.move(skill_id, direction, lock=lambda: _lock_role(role), load=lambda: _role_skills(role),
+                           renumber=_renumber)
+    if result is None:  # deleted by someone else a moment ago
+        abort(404)
+    if result.moved:
+        flash(f"Skill “{result.row.name}” moved {direction}.", "success")
+    else:
+        flash(f"Skill “{result.row.name}” is already the {result.end}.", "error")
     return redirect(url_for(".role", role_id=role.id, _anchor="skills"))
 
 

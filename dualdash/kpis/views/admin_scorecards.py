@@ -14,6 +14,7 @@ from dualdash.kpis.forms.scorecards import AddKPIForm
 from dualdash.kpis.models import KPI, Scorecard, ScorecardKPI
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Person, Team
+from dualdash.shared import ordering
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_scorecards", __name__, url_prefix="/admin/scorecards")
@@ -72,12 +73,7 @@ def _scorecard_name(kind, owner):
 
 def _renumber(items):
     """Give ``items``, in their new order, the positions 1, 2, 3… and record each change."""
-    for position, item in enumerate(items, start=1):
-        if item.position != position:
-            before = snapshot(item)
-            ScorecardKPI.update(position=position).where(ScorecardKPI.id == item.id).execute()
-            item.position = position
-            record("update", item, before, snapshot(item))
+    ordering.renumber(items, ScorecardKPI.position, snapshot=snapshot, record=record)
 
 
 # --- the overview ---------------------------------------------------------------------------------
@@ -220,18 +216,12 @@ def move(kind, owner_id, item_id, direction):
     """Swap a KPI with the one before (up) or after (down) it."""
     owner = _owner_or_404(kind, owner_id)
     _item_or_404(kind, owner, item_id)
-    with database.atomic():
-        _lock_owner(kind, owner)
-        items = _items(kind, owner.id)
-        index = next((i for i, it in enumerate(items) if it.id == item_id), None)
-        if index is None:  # removed by someone else a moment ago
-            abort(404)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
-            _renumber(items)
-            flash(f"“{items[other].kpi.name}” moved {direction}.", "success")
-        else:
-            end = "first" if direction == "up" else "last"
-            flash(f"“{items[index].kpi.name}” is already the {end}.", "error")
+    result = ordering.move(item_id, direction, lock=lambda: _lock_owner(kind, owner),
+                           load=lambda: _items(kind, owner.id), renumber=_renumber)
+    if result is None:  # removed by someone else a moment ago
+        abort(404)
+    if result.moved:
+        flash(f"“{result.row.kpi.name}” moved {direction}.", "success")
+    else:
+        flash(f"“{result.row.kpi.name}” is already the {result.end}.", "error")
     return _back(kind, owner)

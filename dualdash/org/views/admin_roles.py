@@ -12,6 +12,7 @@ from dualdash.org import uses
 from dualdash.org.audit import record, snapshot
 from dualdash.org.forms.roles import LevelForm, RoleForm
 from dualdash.org.models import JobRole, Level, Person
+from dualdash.shared import ordering
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_roles", __name__, url_prefix="/admin/roles")
@@ -260,20 +261,14 @@ def move_level(role_id, level_id, direction):
     """Swap a level with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _level_or_404(role, level_id)
-    with database.atomic():
-        _lock_role(role)
-        levels = _role_levels(role)
-        index = next((i for i, lv in enumerate(levels) if lv.id == level_id), None)
-        if index is None:  # deleted by someone else a moment ago
-            abort(404)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(levels):
-            levels[index], levels[other] = levels[other], levels[index]
-            _renumber(levels)
-            flash(f"Level “{levels[other].name}” moved {direction}.", "success")
-        else:
-            end = "first" if direction == "up" else "last"
-            flash(f"Level “{levels[index].name}” is already the {end}.", "error")
+    result = ordering.move(level_id, direction, lock=lambda: _lock_role(role), load=lambda: _role_levels(role),
+                           renumber=_renumber)
+    if result is None:  # deleted by someone else a moment ago
+        abort(404)
+    if result.moved:
+        flash(f"Level “{result.row.name}” moved {direction}.", "success")
+    else:
+        flash(f"Level “{result.row.name}” is already the {result.end}.", "error")
     return redirect(url_for(".edit", role_id=role.id, _anchor="levels"))
 
 
