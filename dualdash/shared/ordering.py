@@ -18,15 +18,25 @@ class Moved:
     end: str
 
 
-def move(row_id, direction, *, lock, load, renumber):
+def lock_owner(owner):
+    """Serialise changes to the list that ``owner`` (a job role, team or person row) owns until the
+    transaction ends.
+
+    A no-op UPDATE (its name set to itself) takes the row lock on PostgreSQL and the write lock on
+    SQLite, which ``SELECT … FOR UPDATE`` (not in SQLite) would not."""
+    model = type(owner)
+    model.update(name=model.name).where(model.id == owner.id).execute()
+
+
+def move(row_id, direction, *, owner, load, renumber):
     """Swap the row ``row_id`` with the one before it (``direction`` "up") or after it ("down").
 
-    ``lock()`` serialises changes to the list until the transaction ends, ``load()`` returns the list in
-    its order (read after the lock, so it is current), ``renumber(rows)`` stores the new order. Returns a
+    The list's ``owner`` is locked first (:func:`lock_owner`); ``load()`` returns the list in its order
+    (read after the lock, so it is current), ``renumber(rows)`` stores the new order. Returns a
     :class:`Moved`, or None when the row is no longer in the list (deleted by someone else a moment
     ago), which callers answer with a 404."""
     with database.atomic():
-        lock()
+        lock_owner(owner)
         rows = load()
         index = next((i for i, row in enumerate(rows) if row.id == row_id), None)
         if index is None:

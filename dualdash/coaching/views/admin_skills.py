@@ -40,11 +40,6 @@ def _renumber(skills):
     ordering.renumber(skills, RoleSkill.position, snapshot=snapshot, record=record)
 
 
-def _lock_role(role):
-    """Serialise changes to one role's skill order until the transaction ends (see admin_roles)."""
-    JobRole.update(name=JobRole.name).where(JobRole.id == role.id).execute()
-
-
 def _plural(n, one, many=None):
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -81,7 +76,7 @@ def apply_framework(index):
         flash(f"There is no job role called “{framework.role}”: create it first, with its levels.", "error")
         return redirect(url_for(".index"))
     with database.atomic():
-        _lock_role(role)
+        ordering.lock_owner(role)
         report = _apply(role, framework)
     flash(f"{framework.role}: {report}", "success")
     return redirect(url_for(".role", role_id=role.id))
@@ -174,7 +169,7 @@ def add_skill(role_id):
         return _role_page(role, add_form=form)
     try:
         with database.atomic():
-            _lock_role(role)
+            ordering.lock_owner(role)
             top = RoleSkill.select(fn.MAX(RoleSkill.position)).where(RoleSkill.role == role.id).scalar() or 0
             skill = RoleSkill.create(role=role, key=form.key.data, name=form.name.data,
                                      description=form.description.data or "", position=top + 1)
@@ -219,7 +214,7 @@ def move_skill(role_id, skill_id, direction):
     """Swap a skill with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _skill_or_404(role, skill_id)
-    result = ordering.move(skill_id, direction, lock=lambda: _lock_role(role), load=lambda: _role_skills(role),
+    result = ordering.move(skill_id, direction, owner=role, load=lambda: _role_skills(role),
                            renumber=_renumber)
     if result is None:  # deleted by someone else a moment ago
         abort(404)

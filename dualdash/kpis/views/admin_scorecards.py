@@ -2,8 +2,8 @@
 for one person (their scorecard is their role's KPIs, then these).
 
 A scorecard row is created when its first KPI is added. Positions are kept as 1, 2, 3… over all
-of an owner's scorecards; every change first locks the owner (:func:`_lock_owner`) so that two
-admins at once cannot interleave their changes."""
+of an owner's scorecards; every change first locks the owner
+(:func:`dualdash.shared.ordering.lock_owner`) so that two admins at once cannot interleave their changes."""
 from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -50,13 +50,6 @@ def _items(kind, owner_id):
                 .join_from(ScorecardKPI, Scorecard)
                 .where(_belongs_to(kind, owner_id))
                 .order_by(ScorecardKPI.position, ScorecardKPI.id))
-
-
-def _lock_owner(kind, owner):
-    """Serialise changes to one owner's scorecard until the transaction ends (a no-op UPDATE takes
-    the row lock on PostgreSQL and the write lock on SQLite)."""
-    model = OWNERS[kind][0]
-    model.update(name=model.name).where(model.id == owner.id).execute()
 
 
 def _title(kind, owner):
@@ -169,7 +162,7 @@ def add(kind, owner_id):
     kpi = KPI.get_by_id(form.kpi.data)
     try:
         with database.atomic():
-            _lock_owner(kind, owner)
+            ordering.lock_owner(owner)
             card = (Scorecard.select().where(_belongs_to(kind, owner.id)).order_by(Scorecard.id).first())
             if card is None:
                 card = Scorecard.create(name=_scorecard_name(kind, owner), **{kind: owner.id})
@@ -201,7 +194,7 @@ def remove(kind, owner_id, item_id):
     owner = _owner_or_404(kind, owner_id)
     item = _item_or_404(kind, owner, item_id)
     with database.atomic():
-        _lock_owner(kind, owner)
+        ordering.lock_owner(owner)
         record("delete", item, snapshot(item), None)
         ScorecardKPI.delete().where(ScorecardKPI.id == item.id).execute()
         _renumber(_items(kind, owner.id))
@@ -216,7 +209,7 @@ def move(kind, owner_id, item_id, direction):
     """Swap a KPI with the one before (up) or after (down) it."""
     owner = _owner_or_404(kind, owner_id)
     _item_or_404(kind, owner, item_id)
-    result = ordering.move(item_id, direction, lock=lambda: _lock_owner(kind, owner),
+    result = ordering.move(item_id, direction, owner=owner,
                            load=lambda: _items(kind, owner.id), renumber=_renumber)
     if result is None:  # removed by someone else a moment ago
         abort(404)

@@ -1,8 +1,8 @@
 """Admin set-up of job roles and their levels.
 
 A role's levels are ordered by ``Level.rank``: 1, 2, 3… with no gaps or repeats. Every change
-to a role's levels first locks the role (:func:`_lock_role`) so that two admins at once cannot
-give two levels the same rank."""
+to a role's levels first locks the role (:func:`dualdash.shared.ordering.lock_owner`) so that
+two admins at once cannot give two levels the same rank."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import Case, IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
@@ -46,14 +46,6 @@ def _role_or_404(role_id):
 
 def _level_or_404(role, level_id):
     return get_object_or_404(Level, Level.id == level_id, Level.role == role.id)
-
-
-def _lock_role(role):
-    """Serialise changes to one role's levels until the transaction ends.
-
-    A no-op UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, which
-    ``SELECT … FOR UPDATE`` (not in SQLite) would not."""
-    JobRole.update(name=JobRole.name).where(JobRole.id == role.id).execute()
 
 
 def _role_levels(role):
@@ -220,7 +212,7 @@ def add_level(role_id):
         return _edit_page(role, add_form=form)
     try:
         with database.atomic():
-            _lock_role(role)
+            ordering.lock_owner(role)
             top = Level.select(fn.MAX(Level.rank)).where(Level.role == role.id).scalar() or 0
             level = Level.create(role=role, name=form.name.data, rank=top + 1)
             record("create", level, None, snapshot(level))
@@ -261,7 +253,7 @@ def move_level(role_id, level_id, direction):
     """Swap a level with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _level_or_404(role, level_id)
-    result = ordering.move(level_id, direction, lock=lambda: _lock_role(role), load=lambda: _role_levels(role),
+    result = ordering.move(level_id, direction, owner=role, load=lambda: _role_levels(role),
                            renumber=_renumber)
     if result is None:  # deleted by someone else a moment ago
         abort(404)
@@ -285,7 +277,7 @@ def delete_level(role_id, level_id):
         return redirect(url_for(".edit", role_id=role.id, _anchor="levels"))
     if request.method == "POST":
         with database.atomic():
-            _lock_role(role)
+            ordering.lock_owner(role)
             record("delete", level, snapshot(level), None)
             level.delete_instance()
             _renumber(_role_levels(role))
