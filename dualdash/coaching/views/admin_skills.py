@@ -10,6 +10,7 @@ from dualdash.db import write_transaction
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Level
 from dualdash.plugins import manager as plugins
+from dualdash.shared import ordering
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_skills", __name__, url_prefix="/admin/skills")
@@ -34,9 +35,9 @@ def _role_levels(role):
     return list(Level.select().where(Level.role == role.id).order_by(Level.rank, Level.id))
 
 
-def _lock_role(role):
-    """Serialise changes to one role's skill order until the transaction ends (see admin_roles)."""
-    JobRole.update(name=JobRole.name).where(JobRole.id == role.id).execute()
+def _renumber(skills):
+    """Give ``skills``, in their new order, the positions 1, 2, 3… and record each change."""
+    ordering.renumber(skills, RoleSkill.position, snapshot=snapshot, record=record)
 
 
 def _plural(n, one, many=None):
@@ -75,7 +76,7 @@ def apply_framework(index):
         flash(f"There is no job role called “{framework.role}”: create it first, with its levels.", "error")
         return redirect(url_for(".index"))
     with write_transaction():
-        _lock_role(role)
+        ordering.lock_owner(role)
         report = _apply(role, framework)
     flash(f"{framework.role}: {report}", "success")
     return redirect(url_for(".role", role_id=role.id))
@@ -168,7 +169,7 @@ def add_skill(role_id):
         return _role_page(role, add_form=form)
     try:
         with write_transaction():
-            _lock_role(role)
+            ordering.lock_owner(role)
             top = RoleSkill.select(fn.MAX(RoleSkill.position)).where(RoleSkill.role == role.id).scalar() or 0
             skill = RoleSkill.create(role=role, key=form.key.data, name=form.name.data,
                                      description=form.description.data or "", position=top + 1)
@@ -213,25 +214,14 @@ def move_skill(role_id, skill_id, direction):
     """Swap a skill with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _skill_or_404(role, skill_id)
-    with write_transaction():
-        _lock_role(role)
-        skills = _role_skills(role)
-        index = next((i for i, s in enumerate(skills) if s.id == skill_id), None)
-        if index is None:
-            abort(404)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(skills):
-            skills[index], skills[other] = skills[other], skills[index]
-            for position, skill in enumerate(skills, start=1):
-                if skill.position != position:
-                    before = snapshot(skill)
-                    RoleSkill.update(position=position).where(RoleSkill.id == skill.id).execute()
-                    skill.position = position
-                    record("update", skill, before, snapshot(skill))
-            flash(f"Skill “{skills[other].name}” moved {direction}.", "success")
-        else:
-            flash(f"Skill “{skills[index].name}” is already the {'first' if direction == 'up' else 'last'}.",
-                  "error")
+    result = ordering.move(skill_id, direction, owner=role, load=lambda: _role_skills(role),
+                           renumber=_renumber)
+    if result is None:  # deleted by someone else a moment ago
+        abort(404)
+    if result.moved:
+        flash(f"Skill “{result.row.name}” moved {direction}.", "success")
+    else:
+        flash(f"Skill “{result.row.name}” is already the {result.end}.", "error")
     return redirect(url_for(".role", role_id=role.id, _anchor="skills"))
 
 

@@ -2,8 +2,8 @@
 for one person (their scorecard is their role's KPIs, then these).
 
 A scorecard row is created when its first KPI is added. Positions are kept as 1, 2, 3… over all
-of an owner's scorecards; every change first locks the owner (:func:`_lock_owner`) so that two
-admins at once cannot interleave their changes."""
+of an owner's scorecards; every change first locks the owner
+(:func:`dualdash.shared.ordering.lock_owner`) so that two admins at once cannot interleave their changes."""
 from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -14,6 +14,7 @@ from dualdash.kpis.forms.scorecards import AddKPIForm
 from dualdash.kpis.models import KPI, Scorecard, ScorecardKPI
 from dualdash.org.audit import record, snapshot
 from dualdash.org.models import JobRole, Person, Team
+from dualdash.shared import ordering
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_scorecards", __name__, url_prefix="/admin/scorecards")
@@ -51,13 +52,6 @@ def _items(kind, owner_id):
                 .order_by(ScorecardKPI.position, ScorecardKPI.id))
 
 
-def _lock_owner(kind, owner):
-    """Serialise changes to one owner's scorecard until the transaction ends (a no-op UPDATE takes
-    the row lock on PostgreSQL and the write lock on SQLite)."""
-    model = OWNERS[kind][0]
-    model.update(name=model.name).where(model.id == owner.id).execute()
-
-
 def _title(kind, owner):
     if kind == "role":
         return f"Scorecard of the job role “{owner.name}”"
@@ -72,12 +66,7 @@ def _scorecard_name(kind, owner):
 
 def _renumber(items):
     """Give ``items``, in their new order, the positions 1, 2, 3… and record each change."""
-    for position, item in enumerate(items, start=1):
-        if item.position != position:
-            before = snapshot(item)
-            ScorecardKPI.update(position=position).where(ScorecardKPI.id == item.id).execute()
-            item.position = position
-            record("update", item, before, snapshot(item))
+    ordering.renumber(items, ScorecardKPI.position, snapshot=snapshot, record=record)
 
 
 # --- the overview ---------------------------------------------------------------------------------
@@ -173,7 +162,7 @@ def add(kind, owner_id):
     kpi = KPI.get_by_id(form.kpi.data)
     try:
         with write_transaction():
-            _lock_owner(kind, owner)
+            ordering.lock_owner(owner)
             card = (Scorecard.select().where(_belongs_to(kind, owner.id)).order_by(Scorecard.id).first())
             if card is None:
                 card = Scorecard.create(name=_scorecard_name(kind, owner), **{kind: owner.id})
@@ -205,7 +194,7 @@ def remove(kind, owner_id, item_id):
     owner = _owner_or_404(kind, owner_id)
     item = _item_or_404(kind, owner, item_id)
     with write_transaction():
-        _lock_owner(kind, owner)
+        ordering.lock_owner(owner)
         record("delete", item, snapshot(item), None)
         ScorecardKPI.delete().where(ScorecardKPI.id == item.id).execute()
         _renumber(_items(kind, owner.id))
@@ -220,18 +209,12 @@ def move(kind, owner_id, item_id, direction):
     """Swap a KPI with the one before (up) or after (down) it."""
     owner = _owner_or_404(kind, owner_id)
     _item_or_404(kind, owner, item_id)
-    with write_transaction():
-        _lock_owner(kind, owner)
-        items = _items(kind, owner.id)
-        index = next((i for i, it in enumerate(items) if it.id == item_id), None)
-        if index is None:  # removed by someone else a moment ago
-            abort(404)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
-            _renumber(items)
-            flash(f"“{items[other].kpi.name}” moved {direction}.", "success")
-        else:
-            end = "first" if direction == "up" else "last"
-            flash(f"“{items[index].kpi.name}” is already the {end}.", "error")
+    result = ordering.move(item_id, direction, owner=owner,
+                           load=lambda: _items(kind, owner.id), renumber=_renumber)
+    if result is None:  # removed by someone else a moment ago
+        abort(404)
+    if result.moved:
+        flash(f"“{result.row.kpi.name}” moved {direction}.", "success")
+    else:
+        flash(f"“{result.row.kpi.name}” is already the {result.end}.", "error")
     return _back(kind, owner)

@@ -1,8 +1,8 @@
 """Admin set-up of job roles and their levels.
 
 A role's levels are ordered by ``Level.rank``: 1, 2, 3… with no gaps or repeats. Every change
-to a role's levels first locks the role (:func:`_lock_role`) so that two admins at once cannot
-give two levels the same rank."""
+to a role's levels first locks the role (:func:`dualdash.shared.ordering.lock_owner`) so that
+two admins at once cannot give two levels the same rank."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from peewee import Case, IntegrityError, fn
 from playhouse.flask_utils import get_object_or_404
@@ -12,6 +12,7 @@ from dualdash.org import uses
 from dualdash.org.audit import record, snapshot
 from dualdash.org.forms.roles import LevelForm, RoleForm
 from dualdash.org.models import JobRole, Level, Person
+from dualdash.shared import ordering
 from dualdash.shared.access import allow
 
 bp = Blueprint("admin_roles", __name__, url_prefix="/admin/roles")
@@ -45,14 +46,6 @@ def _role_or_404(role_id):
 
 def _level_or_404(role, level_id):
     return get_object_or_404(Level, Level.id == level_id, Level.role == role.id)
-
-
-def _lock_role(role):
-    """Serialise changes to one role's levels until the transaction ends.
-
-    A no-op UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, which
-    ``SELECT … FOR UPDATE`` (not in SQLite) would not."""
-    JobRole.update(name=JobRole.name).where(JobRole.id == role.id).execute()
 
 
 def _role_levels(role):
@@ -219,7 +212,7 @@ def add_level(role_id):
         return _edit_page(role, add_form=form)
     try:
         with write_transaction():
-            _lock_role(role)
+            ordering.lock_owner(role)
             top = Level.select(fn.MAX(Level.rank)).where(Level.role == role.id).scalar() or 0
             level = Level.create(role=role, name=form.name.data, rank=top + 1)
             record("create", level, None, snapshot(level))
@@ -260,20 +253,14 @@ def move_level(role_id, level_id, direction):
     """Swap a level with the one before (up) or after (down) it."""
     role = _role_or_404(role_id)
     _level_or_404(role, level_id)
-    with write_transaction():
-        _lock_role(role)
-        levels = _role_levels(role)
-        index = next((i for i, lv in enumerate(levels) if lv.id == level_id), None)
-        if index is None:  # deleted by someone else a moment ago
-            abort(404)
-        other = index - 1 if direction == "up" else index + 1
-        if 0 <= other < len(levels):
-            levels[index], levels[other] = levels[other], levels[index]
-            _renumber(levels)
-            flash(f"Level “{levels[other].name}” moved {direction}.", "success")
-        else:
-            end = "first" if direction == "up" else "last"
-            flash(f"Level “{levels[index].name}” is already the {end}.", "error")
+    result = ordering.move(level_id, direction, owner=role, load=lambda: _role_levels(role),
+                           renumber=_renumber)
+    if result is None:  # deleted by someone else a moment ago
+        abort(404)
+    if result.moved:
+        flash(f"Level “{result.row.name}” moved {direction}.", "success")
+    else:
+        flash(f"Level “{result.row.name}” is already the {result.end}.", "error")
     return redirect(url_for(".edit", role_id=role.id, _anchor="levels"))
 
 
@@ -290,7 +277,7 @@ def delete_level(role_id, level_id):
         return redirect(url_for(".edit", role_id=role.id, _anchor="levels"))
     if request.method == "POST":
         with write_transaction():
-            _lock_role(role)
+            ordering.lock_owner(role)
             record("delete", level, snapshot(level), None)
             level.delete_instance()
             _renumber(_role_levels(role))
