@@ -14,7 +14,8 @@ from typing import Optional
 from peewee import JOIN
 
 from dualdash.org.models import JobRole, Level, Person, PersonAssignment, Team
-from dualdash.shared.dates import EARLIEST, LATEST
+from dualdash.shared import dates
+from dualdash.shared.dates import EARLIEST
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ def date_problem(value):
     """Why ``value`` cannot be an effective date (None: it can)."""
     if value is None:
         return "Enter the date the change takes effect from, like 2026-11-16."
-    if not EARLIEST <= value <= LATEST:
-        return f"Choose a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
+    if not dates.in_window(value):
+        return dates.message(value) + "."
     return None
 
 

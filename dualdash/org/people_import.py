@@ -234,7 +234,7 @@ def _parse_date(value, fail, column="start_date"):
             problem = assignments.date_problem(day)
             if problem is None:
                 return day
-            fail(column, f"“{value}”: {problem[0].lower()}{problem[1:]}")
+            fail(column, problem)
             return BAD
     fail(column, f"“{value}” is not a date in the form YYYY-MM-DD.")
     return BAD

@@ -57,6 +57,10 @@ def _prepare_demo():
     held = (Meeting.select().where((Meeting.report == member.id) & (Meeting.status == "held"))
             .order_by(Meeting.scheduled_for.desc()).first())
     e2e_meeting = next(m for m in upcoming if m.report_id != member.id)
+    # The demo's next 1:1s fall on the next working day, which on a Friday evening is more than the two
+    # days ahead in which opening a 1:1 prepares its agenda: the end-to-end 1:1 is held within them.
+    Meeting.update(scheduled_for=(now + datetime.timedelta(hours=20)).replace(second=0, microsecond=0)).where(
+        Meeting.id == e2e_meeting.id).execute()
     # A 1:1 of its own for the tests that type into the meeting page (later than the others, prepared).
     notes_meeting = Meeting.create(manager=manager.id, report=member.id, scheduled_for=datetime.datetime.combine(
         datetime.date.today() + datetime.timedelta(days=40), datetime.time(9)))

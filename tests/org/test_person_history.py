@@ -57,9 +57,9 @@ def test_the_edit_page_asks_from_which_date_and_lists_the_history(app, sample_or
 
 
 @pytest.mark.parametrize("given, message", [
-    ("1899-12-31", "Choose a date between 1900-01-01 and 2100-12-31."),
-    ("2101-01-01", "Choose a date between 1900-01-01 and 2100-12-31."),
-    ("0001-01-01", "Choose a date between 1900-01-01 and 2100-12-31."),
+    ("1899-12-31", "outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31."),
+    ("2101-01-01", "outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31."),
+    ("0001-01-01", "outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31."),
     ("16/11/2026", "Not a valid date value."),
     ("", "Enter the date the change takes effect from"),
 ])
@@ -92,7 +92,7 @@ def test_a_start_date_out_of_range_is_refused(app, sample_org, as_admin):
     response = as_admin.post(f"/admin/people/{o.member.id}/edit", data=edit_data(o, o.member,
                                                                                start_date="1850-01-01"))
     assert response.status_code == 400
-    assert "Choose a date between 1900-01-01 and 2100-12-31." in response.get_data(as_text=True)
+    assert "outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31." in response.get_data(as_text=True)
 
 
 def test_a_new_person_starts_their_history(app, sample_org, as_admin):
@@ -134,9 +134,9 @@ def test_the_people_import_refuses_bad_effective_dates(app, sample_org):
                                "indirect@example.com,Ian,Senior,,2101-01-01\n"))
     problems = [(e.line, e.column, e.message) for e in raised.value.errors]
     assert problems == [
-        (2, "effective_from", "“1899-12-31”: choose a date between 1900-01-01 and 2100-12-31."),
+        (2, "effective_from", "“1899-12-31” is outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31."),
         (3, "effective_from", "“tomorrow” is not a date in the form YYYY-MM-DD."),
-        (4, "start_date", "“2101-01-01”: choose a date between 1900-01-01 and 2100-12-31."),
+        (4, "start_date", "“2101-01-01” is outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31."),
     ]
     assert not PersonAssignment.select().exists()
 
@@ -146,7 +146,7 @@ def test_the_upload_page_reports_a_bad_effective_date(app, sample_org, as_admin)
         "email,name,level,effective_from\nmember@example.com,Mo,Senior,2200-01-01\n"), "people.csv")},
         content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "choose a date between 1900-01-01 and 2100-12-31" in response.get_data(as_text=True)
+    assert "“2200-01-01” is outside the dates Dual Dash accepts: use a date from 1900-01-01 to 2100-12-31" in response.get_data(as_text=True)
 
 
 def test_migration_0007_seeds_one_assignment_per_person(tmp_path, empty_database_url):
