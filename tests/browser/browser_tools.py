@@ -14,6 +14,8 @@ NODE_MODULES = REPO / "node_modules"
 AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = REPO / "test-artifacts"
+#: Screenshots the browser tests keep on purpose (at both widths), also when they pass.
+SCREENS = ARTIFACTS / "screens"
 #: Set (to 1) where the tools are installed and must be used: CI.
 REQUIRE_ENV = "DUALDASH_REQUIRE_BROWSER"
 #: The Chromium to drive; Debian's package puts it here.

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from browser_tools import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROLES, csrf_token, require_tools, sign_in
+from browser_tools import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROLES, SCREENS, csrf_token, require_tools, sign_in
 
 from dualdash.db import bind, get_db, upgrade
 from dualdash.demo.organization import DEMO_PASSWORD, SIGN_INS, build_demo
@@ -175,19 +175,35 @@ def browser():
 
 
 PAGES_KEY = pytest.StashKey[list]()
+#: The two widths every screen is tried at, in CSS pixels: a laptop and a phone.
+DESKTOP, PHONE = 1280, 390
+
+
+@pytest.fixture
+def screenshot(request):
+    """``screenshot(page, name)``: keep a full-page picture of ``page`` in ``test-artifacts/screens/``
+    (named after the test, ``name`` and the page's width), which CI keeps for people to look at."""
+    def take(page, name):
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        test = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        path = SCREENS / f"{test}-{name}-{page.viewport_size['width']}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
 
 
 @pytest.fixture
 def new_page(request, browser, live_server):
-    """``new_page(role=None, bypass_csp=False)``: a page in a fresh browser context on the live server,
-    signed in as the demo's ``role`` (admin, manager, member) or anonymous. ``bypass_csp`` lets the test
-    inject scripts (axe-core) past the Content-Security-Policy. Closed after the test; kept as artifacts
+    """``new_page(role=None, bypass_csp=False, width=DESKTOP)``: a page in a fresh browser context on the
+    live server, ``width`` CSS pixels wide (:data:`DESKTOP` or :data:`PHONE`), signed in as the demo's
+    ``role`` (admin, manager, member) or anonymous. ``bypass_csp`` lets the test inject scripts (axe-core)
+    past the Content-Security-Policy. Closed after the test; kept as artifacts
     when the test fails."""
     contexts = []
     request.node.stash[PAGES_KEY] = pages = []
 
-    def open_page(role=None, bypass_csp=False):
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900},
+    def open_page(role=None, bypass_csp=False, width=DESKTOP):
+        context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900},
                                       bypass_csp=bypass_csp)
         context.set_default_timeout(BROWSER_TIMEOUT_MS)
         contexts.append(context)
