@@ -9,7 +9,7 @@ from flask import Flask
 from dualdash import api, coaching, config, db, kpis, org, web
 from dualdash.commands import register_commands
 from dualdash.plugins import manager as plugins
-from dualdash.shared import access
+from dualdash.shared import access, formats
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -56,6 +56,7 @@ def create_app(test_config=None, *, strict_plugins=True):
     # The commands that build another app (serve, bench) use this factory rather than importing it.
     app.extensions["dualdash.create_app"] = create_app
     db.init_app(app)
+    formats.register(app)
     framework = app.extensions["dualdash.plugins"] = plugins.load(app)
     csrf_protect = web.init_app(app)
     for domain in (org, kpis, coaching):
