@@ -17,6 +17,7 @@ from peewee import DatabaseError, PostgresqlDatabase
 
 from dualdash import db as dbmod
 from dualdash.data.export import FORMAT, MANIFEST, NULL
+from dualdash.shared import dates
 
 #: Most values bound in one INSERT (SQLite allows 32,766).
 MAX_PARAMS = 20_000
@@ -47,12 +48,22 @@ def _bool(text):
     raise ValueError
 
 
+class OutsideWindow(ValueError):
+    """A well-formed date outside the dates Dual Dash accepts (which no page could then show)."""
+
+
+def _in_window(value):
+    if not dates.in_window(value):
+        raise OutsideWindow(dates.message(value))
+    return value
+
+
 def _datetime(text):
-    return datetime.datetime.fromisoformat(text)
+    return _in_window(datetime.datetime.fromisoformat(text))
 
 
 def _date(text):
-    return datetime.date.fromisoformat(text)
+    return _in_window(datetime.date.fromisoformat(text))
 
 
 def _time(text):
@@ -299,6 +310,8 @@ def _value(text, column, convert, file, line):
         return text.removeprefix("\\")
     try:
         return function(text)
+    except OutsideWindow as exc:
+        raise DataImportError(f"{file}, line {line}, column {column['name']}: {exc}.") from None
     except (ValueError, ArithmeticError):
         raise DataImportError(f"{file}, line {line}, column {column['name']}: “{text[:60]}” is not "
                               f"{expected}.") from None

@@ -205,6 +205,21 @@ def test_a_bad_value_names_its_file_line_and_column_and_writes_nothing(exported,
         assert not set(db.get_tables()) & {m._meta.table_name for m in ALL_MODELS}
 
 
+def test_a_date_outside_the_accepted_window_is_refused_and_writes_nothing(exported, tmp_path):
+    target = empty_target(tmp_path)
+    lines = (exported / "person.csv").read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[2].rstrip("\n").split(",")
+    cells[header.index("start_date")] = "9999-12-31"
+    lines[2] = ",".join(cells) + "\n"
+    (exported / "person.csv").write_text("".join(lines))
+    refused(target, exported, "person.csv, line 3, column start_date",
+            "“9999-12-31” is outside the dates Dual Dash accepts")
+    db = get_db(target)
+    with db.connection_context():
+        assert not set(db.get_tables()) & {m._meta.table_name for m in ALL_MODELS}
+
+
 def test_a_broken_reference_or_a_short_file_writes_nothing(exported, tmp_path):
     target = empty_target(tmp_path)
     original = (exported / "level.csv").read_text()
