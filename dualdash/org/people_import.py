@@ -91,7 +91,7 @@ class _Row:
 
 def import_people(source):
     """Import people from ``source`` (a path, or a binary file object) and return an
-    :class:`ImportResult`; raise :class:`PeopleImportError` (with every problem) and write
+    :class:`~dualdash.org.people_writer.ImportResult`; raise :class:`PeopleImportError` (with every problem) and write
     nothing when anything is wrong. Needs an open database connection."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as stream:
