@@ -8,7 +8,7 @@ import pytest
 from dualdash.db import DISK_FULL_IMPORT, database
 from dualdash.kpis import measurement_store
 from dualdash.kpis.models import Measurement
-from dualdash.org import people_import
+from dualdash.org import people_writer
 from dualdash.org.models import Person
 from dualdash.testing import postgres_url
 
@@ -27,7 +27,7 @@ def full_disk(monkeypatch):
         raise sqlite3.OperationalError("database or disk is full")
     monkeypatch.setattr(measurement_store.Store, "upsert", fail)
     monkeypatch.setattr(measurement_store.Store, "write", fail)
-    monkeypatch.setattr(people_import, "_stored_ids", fail)
+    monkeypatch.setattr(people_writer, "_stored_ids", fail)
 
 
 def test_the_import_command_says_the_disk_is_full(app, runner, sample_kpis, sample_org, tmp_path, full_disk):
