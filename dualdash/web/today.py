@@ -28,7 +28,7 @@ HISTORY_WEEKS = 13
 #: How many set-up gaps of each kind, or overdue action items, are listed (the count says how many
 #: there are; the page they are dealt with on has them all).
 GAPS_SHOWN = 20
-ITEMS_SHOWN = 10
+ITEMS_SHOWN = 5
 #: "This week": today and the days after it, so that on a Friday Monday's 1:1s are there too.
 WEEK_DAYS = 6
 

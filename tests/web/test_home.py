@@ -76,6 +76,7 @@ def test_overdue_action_items_of_the_line_until_done(app, sample_org, as_manager
         outside = ActionItem.create(owner=org.peer_report, description="Outside the line", due_date=days(-3))
     html = section(home(as_manager), "overdue-heading")
     assert "Send the plan" in html and "Call back Acme" in html and "Ian Indirect" in html
+    assert f"/action-items/{theirs.id}/done" in html and 'href="/action-items/"' in html
     assert "Prepare the demo" not in html and "Outside the line" not in html
     assert html.index("Call back Acme") < html.index("Send the plan")  # most overdue first
     response = as_manager.post(f"/action-items/{theirs.id}/done", data={"next": "/"})
