@@ -93,24 +93,58 @@ def _kpi_items(meeting, report, today):
 
 def _driver_items(report, today):
     """Drivers not rated by the manager lately, or whose last rating is in the lower half of the scale."""
+    found = []
+    for key, driver, rating in _drivers_to_discuss(report, _last_ratings([report.id]).get(report.id, {}), today):
+        if _is_due(rating, today):
+            found.append(Proposed("driver", f"{driver.name}: due for a rating", f"driver:{key}"))
+        else:
+            found.append(Proposed("driver", f"{driver.name}: last rated low ({rating.score})", f"driver:{key}"))
+    return found
+
+
+def drivers_due(reports, today=None):
+    """``{person id: [Driver, …]}``: for each of ``reports`` (loaded with their role), the drivers of
+    their role that their managers have not rated lately (:data:`DRIVER_DUE_AFTER`) or ever; people
+    with none due are left out. One query whatever the number of reports."""
+    today = today or datetime.date.today()
+    last = _last_ratings([r.id for r in reports])
+    found = {}
+    for report in reports:
+        due = [driver for _, driver, rating in _drivers_to_discuss(report, last.get(report.id, {}), today)
+               if _is_due(rating, today)]
+        if due:
+            found[report.id] = due
+    return found
+
+
+def _last_ratings(person_ids):
+    """``{person id: {driver key: their managers' latest DriverRating}}``, in one query."""
+    last = {}
+    if not person_ids:
+        return last
+    for r in (DriverRating.select().where(DriverRating.person.in_(list(person_ids))
+                                          & (DriverRating.is_self == False))  # noqa: E712
+              .order_by(DriverRating.rated_on, DriverRating.id)):
+        last.setdefault(r.person_id, {})[r.driver_key] = r
+    return last
+
+
+def _is_due(rating, today):
+    return rating is None or today - rating.rated_on > DRIVER_DUE_AFTER
+
+
+def _drivers_to_discuss(report, last, today):
+    """``(key, driver, latest rating or None)`` of the drivers of ``report``'s role that are due for a
+    rating or were last rated in the lower half of their scale (``last``: driver key → rating)."""
     fw = plugins.current()
     role = report.role.name if report.role_id else None
-    last = {}
-    for r in (DriverRating.select().where((DriverRating.person == report.id) & (DriverRating.is_self == False))  # noqa: E712
-              .order_by(DriverRating.rated_on, DriverRating.id)):
-        last[r.driver_key] = r
-    found = []
     for key, driver in fw.drivers.items():
         if driver.roles and role not in driver.roles:
             continue
         rating = last.get(key)
         values = [p.value for p in driver.scale]
-        middle = (min(values) + max(values)) / 2
-        if rating is None or today - rating.rated_on > DRIVER_DUE_AFTER:
-            found.append(Proposed("driver", f"{driver.name}: due for a rating", f"driver:{key}"))
-        elif rating.score < middle:
-            found.append(Proposed("driver", f"{driver.name}: last rated low ({rating.score})", f"driver:{key}"))
-    return found
+        if _is_due(rating, today) or rating.score < (min(values) + max(values)) / 2:
+            yield key, driver, rating
 
 
 def prepare(meeting, report, today=None):

@@ -86,15 +86,7 @@ def without_recent_meeting(person_ids, today=None, days=LATELY_DAYS):
                   .order_by(Person.name, Person.id))
     if not people:
         return []
-    as_datetime = Meeting.scheduled_for.python_value
-    held = Case(None, [(Meeting.status == "held", Meeting.scheduled_for)], None)
-    ahead = Case(None, [((Meeting.status == "planned") & (Meeting.scheduled_for >= _midnight(today)),
-                         Meeting.scheduled_for)], None)
-    dates = {report_id: (last, nxt) for report_id, last, nxt in
-             Meeting.select(Meeting.report, fn.MAX(held).python_value(as_datetime),
-                            fn.MIN(ahead).python_value(as_datetime))
-             .where(Meeting.report.in_([p.id for p in people]))
-             .group_by(Meeting.report).tuples()}
+    dates = meeting_dates([p.id for p in people], today)
     since = _midnight(today - datetime.timedelta(days=days))
     found = []
     for person in people:
@@ -102,6 +94,24 @@ def without_recent_meeting(person_ids, today=None, days=LATELY_DAYS):
         if last is None or last < since:
             found.append(PersonCadence(person, last, nxt))
     return found
+
+
+def meeting_dates(person_ids, today=None):
+    """``{person id: (last held 1:1, next planned 1:1)}`` of ``person_ids`` as reports (with anyone),
+    either None; people with no 1:1 at all are left out. One GROUP BY query."""
+    today = _today(today)
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    as_datetime = Meeting.scheduled_for.python_value
+    held = Case(None, [(Meeting.status == "held", Meeting.scheduled_for)], None)
+    ahead = Case(None, [((Meeting.status == "planned") & (Meeting.scheduled_for >= _midnight(today)),
+                         Meeting.scheduled_for)], None)
+    return {report_id: (last, nxt) for report_id, last, nxt in
+            Meeting.select(Meeting.report, fn.MAX(held).python_value(as_datetime),
+                           fn.MIN(ahead).python_value(as_datetime))
+            .where(Meeting.report.in_(ids))
+            .group_by(Meeting.report).tuples()}
 
 
 def open_action_items(owner_ids):

@@ -43,6 +43,8 @@ def extra_pages(ids):
         ("meetings.show (held)", f"/meetings/{ids.held_meeting_id}"),
         ("worksheet.meeting (held)", f"/meetings/{ids.held_meeting_id}/worksheet"),
         ("scorecard_pages.person (monthly)", f"/people/{ids.member_id}/scorecard?cadence=monthly"),
+        ("search.results (found)", "/search?q=a"),
+        ("search.results (nothing found)", "/search?q=zzzz-nobody"),
     ]
 
 

@@ -53,6 +53,7 @@ TABLE = {
     "auth.login": {"GET": PUBLIC, "POST": PUBLIC},
     "auth.logout": {"GET": "login ok ok ok ok", "POST": PUBLIC},  # GET asks to confirm; nobody to sign out
     "home.index": {"GET": SIGNED_IN},
+    "search.results": {"GET": SIGNED_IN},  # each finds only the people they may see
     "people.index": {"GET": SIGNED_IN},
     "people.show": {"GET": OWN_AND_ABOVE},
     "profile.show": {"GET": SIGNED_IN, "POST": SIGNED_IN},

@@ -1,4 +1,4 @@
-"""The shell's own pages (home, profile, dashboard, audit trail, settings, the plugin framework), the
+"""The shell's own pages (home, search, profile, dashboard, audit trail, settings, the plugin framework), the
 error pages, and what every template may use."""
 from flask import render_template
 from flask_login import current_user
@@ -10,8 +10,8 @@ from dualdash.org import settings as org_settings
 
 def init_app(app):
     """Register the shell's blueprints, the error pages and the template globals."""
-    from dualdash.web.views import admin_audit, admin_settings, dashboard, framework, home, profile
-    for module in (home, profile, framework, dashboard, admin_settings, admin_audit):
+    from dualdash.web.views import admin_audit, admin_settings, dashboard, framework, home, profile, search
+    for module in (home, profile, framework, dashboard, admin_settings, admin_audit, search):
         app.register_blueprint(module.bp)
 
     @app.context_processor
