@@ -8,13 +8,18 @@ from typing import Optional
 
 from markupsafe import Markup, escape
 
+from dualdash.charts.labels import CHAR_WIDTH
+
 WIDTH = 760
 LABEL_WIDTH = 210   # names, right-aligned before the bars
 VALUE_WIDTH = 200   # value and band, after the longest bar
 ROW_HEIGHT = 30
 BAR_HEIGHT = 18
 PAD = 10
-MAX_LABEL = 30
+#: The font size of the chart's text, as the stylesheet sets it (rank-stacks.css: .chart text).
+FONT = 13
+#: The longest name that fits before the bars, measured as labels.py measures text.
+MAX_LABEL = int((LABEL_WIDTH - 8) / (FONT * CHAR_WIDTH))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Pure: points in, markup out. Manager's ratings are circles joined by a solid line, self-ratings
 squares joined by a dashed line, and the legend names both in words, so the two read apart without
-colour. Colours come from CSS classes (``trend-*``, styled in meetings.css) with presentation
+colour; it wraps onto a second row rather than run past the chart's edge. Colours come from CSS classes
+(``trend-*``, styled in meetings.css) with presentation
 attributes as a fallback; no inline ``style`` and no script. Each point has a ``<title>`` with its
 date, who rated and the score's label."""
 import datetime
@@ -10,10 +11,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from dualdash.charts.labels import text_box
+
 WIDTH, HEIGHT = 560, 210
 LEFT, RIGHT, TOP, BOTTOM = 150, 16, 12, 62
 RADIUS = 4.5
 SQUARE = 8
+#: The legend: its font size, the room its markers take before their text, the space between entries,
+#: the height of a row and the margin at each side, in the chart's units.
+LEGEND_FONT, LEGEND_MARKER, LEGEND_SPACE, LEGEND_ROW, LEGEND_MARGIN = 12, 16, 20, 18, 8
 
 
 @dataclass(frozen=True)
@@ -79,18 +85,35 @@ def driver_trend(points, scale, start, end, *, title, chart_id="driver-trend"):
         parts.append(f'<rect class="trend-point trend-self" x="{_n(px(p.on) - SQUARE / 2)}" '
                      f'y="{_n(py(p.score) - SQUARE / 2)}" width="{SQUARE}" height="{SQUARE}" fill="white" '
                      f'stroke="currentColor" stroke-width="1.5"><title>{escape(p.title)}</title></rect>')
-    legend_y = HEIGHT - 14
-    parts.append(f'<g class="trend-legend">'
-                 f'<circle class="trend-manager" cx="{LEFT + 6}" cy="{legend_y - 4}" r="{RADIUS}" fill="currentColor"/>'
-                 f'<text x="{LEFT + 16}" y="{legend_y}" font-size="12" fill="currentColor">Manager’s rating '
-                 f'(circle, solid line)</text>'
-                 f'<rect class="trend-self" x="{LEFT + 236}" y="{legend_y - 8}" width="{SQUARE}" height="{SQUARE}" '
-                 f'fill="white" stroke="currentColor" stroke-width="1.5"/>'
-                 f'<text x="{LEFT + 250}" y="{legend_y}" font-size="12" fill="currentColor">Self-rating '
-                 f'(square, dashed line)</text></g>')
+    legend, height = _legend(TOP + plot_h + 38)
+    parts.append(legend)
     parts.append("</svg>")
+    parts[0] = parts[0].replace(f'viewBox="0 0 {WIDTH} {HEIGHT}"', f'viewBox="0 0 {WIDTH} {_n(height)}"')
     # Safe: every text and attribute value in it was escaped above.
     return Markup("".join(parts))  # nosec B704
+
+
+def _legend(baseline):
+    """The legend, its entries side by side and wrapped onto more rows when they do not fit the width
+    (measured as labels.py measures text); and the chart's height with it."""
+    entries = [
+        (lambda x, y: f'<circle class="trend-manager" cx="{_n(x + 6)}" cy="{_n(y - 4)}" r="{RADIUS}" '
+                      'fill="currentColor"/>', "Manager’s rating (circle, solid line)"),
+        (lambda x, y: f'<rect class="trend-self" x="{_n(x + 2)}" y="{_n(y - 8)}" width="{SQUARE}" '
+                      f'height="{SQUARE}" fill="white" stroke="currentColor" stroke-width="1.5"/>',
+         "Self-rating (square, dashed line)"),
+    ]
+    parts, x, y = ['<g class="trend-legend">'], LEGEND_MARGIN, baseline
+    for marker, text in entries:
+        width = LEGEND_MARKER + text_box(text, 0, 0, "start", LEGEND_FONT).width
+        if x > LEGEND_MARGIN and x + width > WIDTH - LEGEND_MARGIN:
+            x, y = LEGEND_MARGIN, y + LEGEND_ROW
+        parts.append(marker(x, y))
+        parts.append(f'<text x="{_n(x + LEGEND_MARKER)}" y="{_n(y)}" font-size="{LEGEND_FONT}" '
+                     f'fill="currentColor">{escape(text)}</text>')
+        x += width + LEGEND_SPACE
+    parts.append("</g>")
+    return "".join(parts), y + LEGEND_ROW - LEGEND_FONT
 
 
 def _short(text, limit=22):

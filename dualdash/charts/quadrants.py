@@ -2,15 +2,25 @@
 
 Pure: points in, markup out. No scripts and no style attributes: colours come from CSS classes.
 Each point is a link (``<a href>`` inside the SVG) with the person's name as its text and title, so
-it can be followed with a keyboard, and the quadrants are named in words, not colours."""
+it can be followed with a keyboard, and the quadrants are named in words, not colours. Names are placed
+so that none overlaps another or a point (``labels.py``); when they cannot all fit, the points are
+numbered instead, with a key below the chart."""
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from dualdash.charts.labels import Box, place_labels, text_box
 
 WIDTH = 760
 HEIGHT = 520
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
 RADIUS = 6
+#: The font size of point and quadrant labels, as the stylesheet sets it (rank-stacks.css: .chart text).
+LABEL_FONT = 13
+#: Bold text (the quadrants' names) is measured this much wider.
+BOLD = 1.1
+#: How many lines a number may be pushed from its point when the chart is too crowded for names.
+NUMBER_PUSHES = 40
 CORNERS = ("top_left", "top_right", "bottom_left", "bottom_right")
 
 
@@ -59,10 +69,7 @@ def quadrant_chart(dots, *, title, description, corners, x_split, x_max, y_split
         ax, ay, aw, ah = areas[corner]
         parts.append(f'<rect class="quadrant quadrant-{corner.replace("_", "-")}" x="{ax:.1f}" y="{ay:.1f}" '
                      f'width="{max(aw, 0):.1f}" height="{max(ah, 0):.1f}"/>')
-        left_side = corner.endswith("left")
-        tx = ax + 8 if left_side else ax + aw - 8
-        ty = ay + 18 if corner.startswith("top") else ay + ah - 10
-        anchor = "start" if left_side else "end"
+        tx, ty, anchor = _corner_anchor(corner, areas[corner])
         parts.append(f'<text class="quadrant-label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}">'
                      f'{escape(corners[corner])}</text>')
     parts.append(f'<line class="divider" x1="{sx:.1f}" y1="{TOP}" x2="{sx:.1f}" y2="{TOP + plot_h}"/>')
@@ -81,17 +88,62 @@ def quadrant_chart(dots, *, title, description, corners, x_split, x_max, y_split
     if y_label:
         parts.append(f'<text class="axis-label" x="16" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" '
                      f'transform="rotate(-90 16 {TOP + plot_h / 2:.1f})">{escape(y_label)}</text>')
-    for dot in dots:
+    corner_boxes = [text_box(corners[c], *_corner_anchor(c, areas[c]), LABEL_FONT * BOLD) for c in CORNERS]
+    # Names keep off the dividing lines too, where the dashes would cross them out.
+    dividers = [Box(sx - 1, TOP, 2, plot_h), Box(LEFT, sy - 1, plot_w, 2)]
+    labels, key = _layout(dots, [(px(d.x), py(d.y)) for d in dots], Box(LEFT, TOP, plot_w, plot_h),
+                          corner_boxes + dividers)
+    for number, (dot, label) in enumerate(zip(dots, labels), start=1):
         cx, cy = px(dot.x), py(dot.y)
-        # Labels near the right edge go to the left of their point, so they stay inside the chart.
-        flip = cx > LEFT + plot_w - 150
-        lx, anchor = (cx - RADIUS - 4, "end") if flip else (cx + RADIUS + 4, "start")
         css = f"dot {dot.css_class}".strip()
+        text = str(number) if key else dot.label
         parts.append(f'<a href="{escape(dot.href)}" class="dot-link">'
                      f'<title>{escape(dot.title or dot.label)}</title>'
-                     f'<circle class="{escape(css)}" cx="{cx:.1f}" cy="{cy:.1f}" r="{RADIUS}"/>'
-                     f'<text class="dot-label" x="{lx:.1f}" y="{cy + 4:.1f}" text-anchor="{anchor}">'
-                     f'{escape(dot.label)}</text></a>')
+                     f'<circle class="{escape(css)}" cx="{cx:.1f}" cy="{cy:.1f}" r="{RADIUS}"/>')
+        if label:
+            if _far(label.box, cx, cy):
+                # A label pushed away from its point keeps a thin line to it.
+                ex, ey = _nearest(label.box, cx, cy)
+                parts.append(f'<line class="leader" x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}"/>')
+            parts.append(f'<text class="dot-label" x="{label.x:.1f}" y="{label.y:.1f}" '
+                         f'text-anchor="{label.anchor}">{escape(text)}</text>')
+        parts.append('</a>')
     parts.append("</svg>")
+    if key:
+        # Too crowded for names: the points carry numbers, and this key names them.
+        parts.append(f'<ol class="chart-key" aria-label="{escape(title)}: key to the numbered points">')
+        parts.extend(f'<li>{escape(dot.label)}</li>' for dot in dots)
+        parts.append("</ol>")
     # Safe: every text and attribute value in it was escaped above.
     return Markup("".join(parts))  # nosec B704
+
+
+def _layout(dots, points, bounds, obstacles):
+    """The labels of ``dots`` (a :class:`~dualdash.charts.labels.Placed` or None each), and whether they are
+    numbers with a key: names when every one fits, else numbers, as many as fit."""
+    names = place_labels(points, [d.label for d in dots], bounds, font_size=LABEL_FONT, radius=RADIUS + 1,
+                         obstacles=obstacles)
+    if all(names):
+        return names, False
+    numbers = place_labels(points, [str(n) for n in range(1, len(dots) + 1)], bounds, font_size=LABEL_FONT,
+                           radius=RADIUS + 1, obstacles=obstacles, pushes=NUMBER_PUSHES)
+    return numbers, True
+
+
+def _corner_anchor(corner, area):
+    """Where a quadrant's name is written: (x, baseline, anchor)."""
+    ax, ay, aw, ah = area
+    left_side = corner.endswith("left")
+    tx = ax + 8 if left_side else ax + aw - 8
+    ty = ay + 18 if corner.startswith("top") else ay + ah - 10
+    return tx, ty, "start" if left_side else "end"
+
+
+def _nearest(box, x, y):
+    """The point of ``box`` nearest to (x, y)."""
+    return min(max(x, box.x), box.right), min(max(y, box.y), box.bottom)
+
+
+def _far(box, x, y):
+    nx, ny = _nearest(box, x, y)
+    return ((nx - x) ** 2 + (ny - y) ** 2) ** 0.5 > RADIUS + 8

@@ -73,7 +73,7 @@ def page(client, team, status=200, **args):
 
 
 def table(html):
-    body = html.split('<table class="results-drivers-table">', 1)[1].split("</table>", 1)[0]
+    body = html.split('<table class="results-drivers-table stack">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
     return [[re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
              for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]

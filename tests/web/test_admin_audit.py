@@ -23,7 +23,7 @@ def add(action, obj, before=None, after=None, actor=None, at=None, object_id=Non
 
 def rows_of(html):
     """The entries' table rows, in order, as plain text."""
-    body = html.split('<table class="audit">', 1)[1].split("</table>", 1)[0]
+    body = html.split('<table class="audit stack">', 1)[1].split("</table>", 1)[0]
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
             for row in body.split("<tr>")[2:]]
 
@@ -96,7 +96,7 @@ def test_filters_narrow_the_list_and_keep_their_values(as_admin, sample_org):
 
     def count(**args):
         html = shown(**args)
-        return len(rows_of(html)) if '<table class="audit">' in html else 0
+        return len(rows_of(html)) if '<table class="audit stack">' in html else 0
 
     assert count() == 3
     assert count(who="maria") == 2 and count(who="ADMIN@example") == 1
