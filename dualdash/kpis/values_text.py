@@ -18,7 +18,8 @@ def value_text(value, kpi, extra_decimals=0, empty=""):
     ``extra_decimals`` adds decimals for averages (a rank stack by role or team)."""
     if value is None:
         return empty
-    decimals = max(0, int(kpi.decimals or 0) + extra_decimals)
+    # A plugin's KPIInfo has no decimals: it is written as a whole number.
+    decimals = max(0, int(getattr(kpi, "decimals", 0) or 0) + extra_decimals)
     if kpi.unit == "currency":
         return currency_text(value, org_settings.get().currency, decimals)
     text = number_text(value, decimals)
@@ -27,7 +28,7 @@ def value_text(value, kpi, extra_decimals=0, empty=""):
 
 def plain_text(value, kpi):
     """The number alone for machine forms (CSV): the KPI's decimals, no grouping, no symbol; "" for None."""
-    return "" if value is None else number_text(value, max(0, int(kpi.decimals or 0)), grouping=False)
+    return "" if value is None else number_text(value, max(0, int(getattr(kpi, "decimals", 0) or 0)), grouping=False)
 
 
 def attainment_text(attainment, empty=""):

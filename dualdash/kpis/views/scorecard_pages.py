@@ -131,6 +131,10 @@ def _helpers():
 format_value = value_text
 format_attainment = attainment_text
 
+# Any page (the 1:1, home, a plugin's) writes a KPI's value the same way: {{ value|value_text(kpi) }}.
+bp.add_app_template_filter(value_text)
+bp.add_app_template_filter(attainment_text)
+
 
 def band_label(band):
     return band.label if band is not None else "No band"
