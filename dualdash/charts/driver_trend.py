@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from dualdash.charts.labels import text_box
+from dualdash.shared.formats import date_text
 
 WIDTH, HEIGHT = 560, 210
 LEFT, RIGHT, TOP, BOTTOM = 150, 16, 12, 62
@@ -55,7 +56,7 @@ def driver_trend(points, scale, start, end, *, title, chart_id="driver-trend"):
     own = sorted((p for p in points if p.is_self), key=lambda p: p.on)
     description = (f"{len(manager)} manager's rating{'s' if len(manager) != 1 else ''} (circles, solid line) "
                    f"and {len(own)} self-rating{'s' if len(own) != 1 else ''} (squares, dashed line) from "
-                   f"{start.isoformat()} to {end.isoformat()}, on a scale from {low} to {high}.")
+                   f"{date_text(start)} to {date_text(end)}, on a scale from {low} to {high}.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart driver-trend" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{ident}-title {ident}-desc">',
@@ -122,7 +123,7 @@ def _short(text, limit=22):
 
 
 def _date(day):
-    return f"{day.day} {day:%b %Y}"
+    return date_text(day)
 
 
 def _n(number):

@@ -15,6 +15,7 @@ from dualdash.org import audit
 from dualdash.org import settings as org_settings
 from dualdash.plugins import manager as plugins
 from dualdash.plugins.types import Band, Situation
+from dualdash.shared.formats import date_text
 
 #: A driver not rated for this long is due for discussion.
 DRIVER_DUE_AFTER = datetime.timedelta(days=28)
@@ -58,7 +59,7 @@ def propose(meeting, report, today=None):
                        f"{s.expected_label})", f"skill:{s.skill.key}") for s in skills.gaps(report)]
     for action in (ActionItem.select().where((ActionItem.owner == report.id) & (ActionItem.status == "open"))
                    .order_by(ActionItem.due_date.is_null(), ActionItem.due_date, ActionItem.id)):
-        due = f" (due {action.due_date.isoformat()})" if action.due_date else ""
+        due = f" (due {date_text(action.due_date)})" if action.due_date else ""
         items.append(Proposed("action_item", f"Follow up: {action.description}{due}", f"action:{action.id}"))
     items.append(Proposed("closing", "Close: commitments until next time", "closing"))
     return items

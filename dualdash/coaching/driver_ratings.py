@@ -16,6 +16,7 @@ from dualdash.db import write_transaction
 from dualdash.org import audit
 from dualdash.org.models import Person
 from dualdash.plugins import manager as plugins
+from dualdash.shared.formats import date_text
 
 #: Days of history (and of the trend chart) shown on a person's drivers page.
 WINDOW_DAYS = 365
@@ -106,8 +107,8 @@ def before_start_warning(person, on=None):
     start date (it is recorded all the same: the start date may be wrong); None otherwise."""
     on = on or datetime.date.today()
     if person.start_date and on < person.start_date:
-        return (f"{person.name}'s start date is {person.start_date.isoformat()}: a rating made on "
-                f"{on.isoformat()} is dated before it")
+        return (f"{person.name}'s start date is {date_text(person.start_date)}: a rating made on "
+                f"{date_text(on)} is dated before it")
     return None
 
 

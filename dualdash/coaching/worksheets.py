@@ -14,6 +14,7 @@ from dualdash.charts.sparkline import sparkline
 from dualdash.coaching import agenda
 from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting
 from dualdash.kpis import periods, scorecards
+from dualdash.kpis.values_text import value_text
 from dualdash.org import settings as org_settings
 from dualdash.org.models import Person
 from dualdash.plugins import manager as plugins
@@ -154,7 +155,8 @@ def _spark(row):
     values = [p.value for p in row.history]
     known = [v for v in values if v is not None]
     text = f"{row.kpi.name} over the last {len(values)} weeks: " + (
-        f"{len(known)} with data, from {known[0]:g} to {known[-1]:g}" if known else "no data")
+        f"{len(known)} with data, from {value_text(known[0], row.kpi)} to {value_text(known[-1], row.kpi)}"
+        if known else "no data")
     return sparkline(values, meets=bench.meets if bench else None, exceeds=bench.exceeds if bench else None,
                      width=96, height=22, label=text, bands=[p.band for p in row.history])
 

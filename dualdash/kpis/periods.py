@@ -9,6 +9,7 @@ import re
 
 from dualdash.plugins.types import Period
 from dualdash.shared import dates
+from dualdash.shared.formats import date_text
 
 CADENCES = ("daily", "weekly", "monthly", "quarterly", "annual")
 ORDER = {c: i for i, c in enumerate(CADENCES)}
@@ -152,11 +153,11 @@ def key(period, fy_month=1):
 def label(period, fy_month=1):
     """A person's name for a period: "Week of 16 Nov 2026", "November 2026", "Q4 2026", "FY 2026"."""
     if period.cadence == "daily":
-        return period.start.strftime("%a %d %b %Y").replace(" 0", " ")
+        return date_text(period.start, "weekday")
     if period.cadence == "weekly":
-        return "Week of " + period.start.strftime("%d %b %Y").lstrip("0")
+        return "Week of " + date_text(period.start)
     if period.cadence == "monthly":
-        return period.start.strftime("%B %Y")
+        return date_text(period.start, "full_month")
     name = key(period, fy_month)
     if period.cadence == "quarterly":
         year, quarter = name.split("-")

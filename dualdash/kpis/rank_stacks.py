@@ -43,6 +43,7 @@ from dualdash.kpis import benchmarks, periods
 from dualdash.kpis.bands import Judgement, judge
 from dualdash.kpis.models import Measurement
 from dualdash.kpis.scorecards import kpi_info
+from dualdash.kpis.values_text import attainment_text, value_text
 from dualdash.org import access, assignments
 from dualdash.org import settings as org_settings
 from dualdash.org.models import JobRole, Level, Person, Team
@@ -482,13 +483,10 @@ def _ranked(rows, order, direction):
 
 
 def format_value(value, kpi, extra_decimals=0):
-    """A value as the KPI shows it: its decimals, thousands separators, "%" for percentages."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{max(0, kpi.decimals + extra_decimals)}f}"
-    return text + "%" if kpi.unit == "percent" else text
+    """A value as every page writes it (:func:`dualdash.kpis.values_text.value_text`), "—" when there is none."""
+    return value_text(value, kpi, extra_decimals, empty="—")
 
 
 def format_attainment(attainment):
     """Attainment as a percentage of the Meets line ("112%"), "—" when there is none."""
-    return "—" if attainment is None else f"{attainment * 100:.0f}%"
+    return attainment_text(attainment, empty="—")

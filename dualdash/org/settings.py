@@ -24,6 +24,8 @@ class OrgSettings:
     min_group_size: int = 3
     #: Admins may read managers' private 1:1 notes (never the report).
     admin_sees_private_notes: bool = False
+    #: The ISO 4217 code of the currency that currency KPIs are written in ("$12,000" for USD).
+    currency: str = "USD"
 
 
 def get():

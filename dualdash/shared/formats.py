@@ -32,11 +32,13 @@ def date_text(value, style="long", locale=LOCALE):
     return format_date(value, DATE_PATTERNS[style], locale=locale)
 
 
-def datetime_text(value, locale=LOCALE):
-    """A date and time: "Fri 4 Dec 2026, 09:30"; "" for None."""
+def datetime_text(value, seconds=False, locale=LOCALE):
+    """A date and time: "Fri 4 Dec 2026, 09:30" ("…, 09:30:15" with ``seconds``, as the audit trail
+    shows them); "" for None."""
     if value is None:
         return ""
-    return format_datetime(value, f"{DATE_PATTERNS['weekday']}, {TIME_PATTERN}", locale=locale)
+    time_pattern = TIME_PATTERN + (":ss" if seconds else "")
+    return format_datetime(value, f"{DATE_PATTERNS['weekday']}, {time_pattern}", locale=locale)
 
 
 def time_text(value, locale=LOCALE):
@@ -44,12 +46,12 @@ def time_text(value, locale=LOCALE):
     return "" if value is None else format_time(value, TIME_PATTERN, locale=locale)
 
 
-def iso_text(value):
-    """The machine-readable form for ``datetime`` attributes and form values (minutes, no seconds)."""
+def iso_text(value, seconds=False):
+    """The machine-readable form for ``datetime`` attributes and form values (minutes, or seconds)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
+        return value.strftime("%Y-%m-%dT%H:%M:%S" if seconds else "%Y-%m-%dT%H:%M")
     return value.isoformat()
 
 

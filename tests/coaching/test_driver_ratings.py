@@ -16,6 +16,7 @@ from dualdash.coaching import driver_ratings
 from dualdash.coaching.models import DriverRating, Meeting
 from dualdash.org.audit import AuditLog
 from dualdash.plugins.types import Driver, ScalePoint
+from dualdash.shared.formats import date_text
 
 SVG = re.compile(r"<svg.*?</svg>", re.S)
 NS = "{http://www.w3.org/2000/svg}"
@@ -176,7 +177,7 @@ def meeting(app, sample_org):
 def test_rating_inside_a_meeting_links_it_and_returns_there(app, sample_org, as_manager, meeting):
     page = as_manager.get(url(sample_org.member, meeting))
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and f"in the 1:1 of {TODAY.isoformat()}" in html
+    assert page.status_code == 200 and f"in the 1:1 of {date_text(TODAY)}" in html
     assert f'action="/people/{sample_org.member.id}/drivers?meeting={meeting.id}"' in html
     r = as_manager.post(url(sample_org.member, meeting), data={"score_follow_through": "4"})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/meetings/{meeting.id}")
@@ -351,7 +352,7 @@ def test_a_rating_before_the_start_date_is_saved_with_a_warning(app, sample_org,
     html = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "Saved 1 rating for Mo Member." in html
-    assert f"Warning: Mo Member&#39;s start date is {later.isoformat()}" in html
+    assert f"Warning: Mo Member&#39;s start date is {date_text(later)}" in html
     assert len(ratings(app)) == 1  # a warning, not a refusal
     # The form itself says so before anything is saved.
     with app.app_context():

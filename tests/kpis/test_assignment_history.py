@@ -56,7 +56,7 @@ def test_a_promotion_keeps_past_bands_on_the_scorecard_rank_stack_and_api(app, p
     now = scorecard_rows(as_admin, o.member, "2026-W47")["revenue"]
     assert (now["band"], now["meets"], now["benchmark_for"]) == ("Fails", "6000.00", "Account Executive, Established")
     page = as_admin.get(f"/people/{o.member.id}/scorecard?period=2026-W45&range=4").get_data(as_text=True)
-    assert "Meets 3,000.00" in page and "Meets 6,000.00" not in page
+    assert "Meets $3,000.00" in page and "Meets $6,000.00" not in page
 
     # The JSON scorecard, with its history.
     card = client.get("/api/v1/people/member@example.com/scorecard", query_string={"period": "2026-W47", "history": 3},

@@ -365,7 +365,7 @@ def test_a_value_before_the_persons_start_date_is_saved_with_a_warning(app, as_m
     with app.app_context():
         Person.update(start_date=D(2026, 12, 1)).where(Person.id == org.member.id).execute()
     page = as_manager.get(GRID).get_data(as_text=True)
-    assert "Warning: started 2026-12-01, after this period" in page
+    assert "Warning: started 1 Dec 2026, after this period" in page
     assert page.count("after this period") == 1  # only the person who started later
     data = {f"v-{cell(org.member, k.calls)}": "12", f"n-{cell(org.member, k.calls)}": "",
             f"v-{cell(org.member, k.revenue)}": "900", f"n-{cell(org.member, k.revenue)}": "",

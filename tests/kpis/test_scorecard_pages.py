@@ -76,8 +76,8 @@ def test_person_scorecard_values_bands_and_level_lines(as_manager, data):
     assert "9" in calls and "Exceeds" in calls and "180%" in calls
     assert "Meets 5 · Exceeds 8" in calls and "Account Executive, Ramping" in calls
     revenue = kpi_block(page, "Revenue")
-    assert "500.00" in revenue and "Fails" in revenue and "50%" in revenue
-    assert "Meets 1,000.00 · Exceeds 1,500.00" in revenue and "Everyone" in revenue
+    assert "$500.00" in revenue and "Fails" in revenue and "50%" in revenue
+    assert "Meets $1,000.00 · Exceeds $1,500.00" in revenue and "Everyone" in revenue
     # The headline strip: one KPI in Exceeds, one in Fails.
     strip = re.search(r'<ul class="band-strip".*?</ul>', page.get_data(as_text=True), re.DOTALL).group(0)
     assert re.search(r'band-exceeds"><span class="band-count">1</span> Exceeds', strip)

@@ -48,7 +48,7 @@ def test_the_edit_page_asks_from_which_date_and_lists_the_history(app, sample_or
     assert_valid_html(response)
     page = response.get_data(as_text=True)
     listed = page.split('id="history"', 1)[1].split("</table>", 1)[0]
-    assert listed.index("2026-11-16") < listed.index("1900-01-01") and "Established" in listed
+    assert listed.index("16 Nov 2026") < listed.index("1 Jan 1900") and "Established" in listed
     # Same values again: nothing new in the history; a change on the same date replaces that row.
     member = Person.get_by_id(o.member.id)
     assert as_admin.post(f"/admin/people/{o.member.id}/edit", data=edit_data(

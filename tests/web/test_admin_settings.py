@@ -11,7 +11,7 @@ from dualdash.org import settings as org_settings
 from dualdash.org.audit import AuditLog
 
 D = datetime.date
-DEFAULTS = {"week_start": "0", "fiscal_year_start_month": "1", "min_group_size": "3"}
+DEFAULTS = {"week_start": "0", "fiscal_year_start_month": "1", "min_group_size": "3", "currency": "USD"}
 
 
 def settings_form(**changes):
@@ -82,6 +82,9 @@ def test_saving_the_same_values_records_nothing(as_admin):
     ({"week_start": "7"}, "week_start", "Choose a day of the week from the list."),
     ({"week_start": "Monday"}, "week_start", "Choose a day of the week from the list."),
     ({"fiscal_year_start_month": "13"}, "fiscal_year_start_month", "Choose a month from the list."),
+    ({"currency": "Dollars"}, "currency", "“Dollars” is not a currency code: use the three letters of ISO 4217"),
+    ({"currency": "ZZZ"}, "currency", "“ZZZ” is not a currency code"),
+    ({"currency": " "}, "currency", "Give a currency code, such as USD, EUR or GBP."),
 ])
 def test_bad_input_is_refused_beside_the_field(app, as_admin, changes, field, message):
     r = as_admin.post("/admin/settings", data=settings_form(**{"self_reporting": "y",
@@ -95,6 +98,8 @@ def test_bad_input_is_refused_beside_the_field(app, as_admin, changes, field, me
     assert 'checked id="self_reporting"' in html
     if field == "min_group_size":
         assert f'name="min_group_size" required type="number" value="{changes["min_group_size"]}"' in html
+    if field == "currency":
+        assert f'type="text" value="{changes["currency"]}"' in html
     assert stored(app) == org_settings.OrgSettings() and not AuditLog.select().exists()
 
 
@@ -153,3 +158,18 @@ def test_admins_reading_private_notes_is_a_setting(as_admin, app, sample_org):
             "admin_sees_private_notes": "y"}
     assert as_admin.post("/admin/settings", data=form).status_code == 302
     assert "Only-for-the-author" in as_admin.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_currency_is_saved_as_its_code_and_written_with_its_symbol(app, as_admin, sample_org):
+    html = as_admin.get("/admin/settings").get_data(as_text=True)
+    assert 'name="currency"' in html and 'value="USD"' in html
+    assert "Now: US Dollar ($)." in html and "such as $12,000." in html
+    r = as_admin.post("/admin/settings", data=settings_form(currency=" eur "))
+    assert r.status_code == 302
+    assert stored(app).currency == "EUR"
+    [entry] = AuditLog.select().where(AuditLog.object_type == "OrgSettings")
+    assert json.loads(entry.before)["currency"] == "USD" and json.loads(entry.after)["currency"] == "EUR"
+    r = as_admin.get("/admin/settings")
+    assert_valid_html(r)
+    html = r.get_data(as_text=True)
+    assert 'value="EUR"' in html and "Now: Euro (€)." in html and "such as €12,000." in html

@@ -304,7 +304,8 @@ def test_tokens_are_recorded_without_the_token_or_its_hash(as_member, sample_org
 
 
 def test_settings_changes_are_recorded(as_admin):
-    data = {"week_start": "0", "fiscal_year_start_month": "1", "self_reporting": "y", "min_group_size": "3"}
+    data = {"week_start": "0", "fiscal_year_start_month": "1", "self_reporting": "y", "min_group_size": "3",
+            "currency": "USD"}
     assert as_admin.post("/admin/settings", data=data).status_code == 302
     [(_, before, after)] = entries("OrgSettings", "update")
     assert changed(before, after) == {"self_reporting": (False, True)}

@@ -8,6 +8,7 @@ from html_checks import assert_valid_html
 from dualdash.coaching import follow_through
 from dualdash.coaching.models import ActionItem, Meeting
 from dualdash.org.models import Person
+from dualdash.shared.formats import date_text
 
 TODAY = datetime.date.today()
 
@@ -215,8 +216,8 @@ def test_report_defaults_to_the_last_90_days(app, sample_org, as_admin):
         meeting(sample_org.manager, sample_org.member, -95, "held")
         meeting(sample_org.manager, sample_org.member, -85, "held")
     html = as_admin.get("/reports/follow-through").get_data(as_text=True)
-    start = (TODAY - datetime.timedelta(days=89)).isoformat()
-    assert f"From {start} to {TODAY.isoformat()}" in html
+    start = date_text(TODAY - datetime.timedelta(days=89))
+    assert f"From {start} to {date_text(TODAY)}" in html
     with app.app_context():
         result = follow_through.report(TODAY - datetime.timedelta(days=89), TODAY)
     assert [r.held for r in result.rows if r.manager.id == sample_org.manager.id] == [1]

@@ -12,6 +12,7 @@ from dualdash.coaching.forms.driver_ratings import rating_form
 from dualdash.org import access
 from dualdash.plugins import manager as plugins
 from dualdash.shared.access import allow
+from dualdash.shared.formats import date_text
 
 bp = Blueprint("driver_ratings", __name__)
 
@@ -81,7 +82,7 @@ def meeting_url(meeting_id):
 def _chart(who, found, start, end):
     driver = found.driver
     points = [TrendPoint(on=r.rated_on, score=r.score, is_self=r.is_self,
-                         title=f"{r.rated_on.isoformat()}: "
+                         title=f"{date_text(r.rated_on)}: "
                                f"{'self-rating' if r.is_self else 'rating by ' + r.rater.name}, "
                                f"{driver_ratings.score_text(driver, r.score)}")
               for r in found.history]

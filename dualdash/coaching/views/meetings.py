@@ -37,6 +37,7 @@ from dualdash.org import access
 from dualdash.org.models import Person
 from dualdash.plugins import manager as plugins
 from dualdash.shared.access import allow
+from dualdash.shared.formats import datetime_text
 from dualdash.shared.paging import Page
 
 bp = Blueprint("meetings", __name__)
@@ -226,7 +227,7 @@ def new():
         report = next(p for p in people if p.id == form.report.data)
         repeat = int(form.repeat_every_days.data) if form.repeat_every_days.data else None
         meeting = core.schedule(current_user.id, report, form.scheduled_for.data, repeat)
-        flash(f"1:1 with {report.name} scheduled for {form.scheduled_for.data:%Y-%m-%d %H:%M}.", "success")
+        flash(f"1:1 with {report.name} scheduled for {datetime_text(form.scheduled_for.data)}.", "success")
         return _back(meeting)
     return render_template("coaching/meetings/new.html", form=form), 400 if form.errors else 200
 
@@ -414,7 +415,7 @@ def held(meeting_id):
     if not done:
         flash(f"This 1:1 is already {meeting.status}.", "info")
     elif following is not None:
-        flash(f"Marked as held. The next 1:1 is planned for {following.scheduled_for:%Y-%m-%d %H:%M}.", "success")
+        flash(f"Marked as held. The next 1:1 is planned for {datetime_text(following.scheduled_for)}.", "success")
     else:
         flash("Marked as held.", "success")
     return _back(meeting)

@@ -31,6 +31,7 @@ from dualdash.org.models import JobRole, Level
 from dualdash.plugins import manager as plugins
 from dualdash.shared import dates
 from dualdash.shared.access import allow
+from dualdash.shared.formats import date_text
 
 bp = Blueprint("admin_kpis", __name__, url_prefix="/admin/kpis")
 
@@ -430,7 +431,7 @@ def benchmarks_page(kpi_id):
         changed = _save_lines(kpi, form)
         when = form.effective_from.data
         if changed:
-            flash(f"Benchmark of “{kpi.name}” saved from {when:%d %b %Y}: {changed} line"
+            flash(f"Benchmark of “{kpi.name}” saved from {date_text(when)}: {changed} line"
                   f"{'s' if changed != 1 else ''} changed. Periods before that keep the lines they had.",
                   "success")
         else:
@@ -570,7 +571,7 @@ def delete_line_set(kpi_id, date):
         abort(404)
     back = url_for(".benchmarks_page", kpi_id=kpi.id)
     if day <= datetime.date.today():
-        flash(f"The lines from {day:%d %b %Y} are already in force and have judged periods: they stay. "
+        flash(f"The lines from {date_text(day)} are already in force and have judged periods: they stay. "
               "To change a target, set new lines from a later date.", "error")
         return redirect(back)
     if request.method == "POST":
@@ -579,7 +580,7 @@ def delete_line_set(kpi_id, date):
             for line in query:
                 record("delete", line, snapshot(line), None)
             Benchmark.delete().where((Benchmark.kpi == kpi.id) & (Benchmark.effective_from == day)).execute()
-        flash(f"The lines of “{kpi.name}” from {day:%d %b %Y} are deleted.", "success")
+        flash(f"The lines of “{kpi.name}” from {date_text(day)} are deleted.", "success")
         return redirect(back)
     roles, levels = _roles_and_levels()
     lines = [row for row in benchmarks.load([kpi.id])[kpi.id] if row[2] == day]

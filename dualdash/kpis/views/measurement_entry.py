@@ -288,7 +288,7 @@ def _grid(people, cadence, period, fy, grid_teams=()):
                 continue
             value, note = team_stored.get((team.id, kpi.id), (None, None))
             cells.append(TeamCell(person=None, team=team, kpi=kpi, label=f"{kpi.name} for the team {team.name}, {when}",
-                                  value=format_value(value), note=note or "", stored_note=note or ""))
+                                  value=input_value(value), note=note or "", stored_note=note or ""))
         team_rows.append(TeamRow(team=team, path=path, cells=cells))
     stored = {}
     if columns and people:
@@ -308,13 +308,15 @@ def _grid(people, cadence, period, fy, grid_teams=()):
                 continue
             value, note = stored.get((person.id, kpi.id), (None, None))
             cells.append(Cell(person=person, kpi=kpi, label=f"{kpi.name} for {person.name}, {when}",
-                              value=format_value(value), note=note or "", stored_note=note or ""))
+                              value=input_value(value), note=note or "", stored_note=note or ""))
         rows.append(Row(person=person, cells=cells))
     return columns, rows, team_rows
 
 
-def format_value(value):
-    """A stored number as typed: 12 rather than 12.0, and no exponent for large numbers."""
+def input_value(value):
+    """A stored number as an input shows it, so it parses back: 12 rather than 12.0, no grouping, no exponent.
+
+    People read values through :func:`dualdash.kpis.values_text.value_text`; an input keeps this machine form."""
     if value is None:
         return ""
     if float(value).is_integer() and abs(value) < 1e15:

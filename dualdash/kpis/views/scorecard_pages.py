@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 from dualdash.charts.sparkline import sparkline
 from dualdash.kpis import periods, scorecards, team_values
 from dualdash.kpis.forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm, TeamScorecardForm
+from dualdash.kpis.values_text import attainment_text, plain_text, value_text
 from dualdash.org import access, team_tree
 from dualdash.org import settings as org_settings
 from dualdash.org.models import JobRole, Level, Person, Team
@@ -126,20 +127,13 @@ def _helpers():
 
 # --- formatting ---------------------------------------------------------------------------------
 
-def format_value(value, kpi, grouping=True):
-    """A KPI's value as people read it: its decimals, thousands grouped, "%" for a percentage."""
-    if value is None:
-        return ""
-    decimals = max(0, int(kpi.decimals or 0))
-    text = f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
-    if text.lstrip("-").strip("0.,") == "":
-        text = text.lstrip("-")  # never "-0"
-    return text + ("%" if kpi.unit == "percent" and grouping else "")
+#: The pages, their templates (``fmt``, ``pct``) and the worksheet write values through these names.
+format_value = value_text
+format_attainment = attainment_text
 
-
-def format_attainment(attainment):
-    """Attainment as a percentage of the Meets line ("87%"), or "" when there is none."""
-    return "" if attainment is None else f"{attainment * 100:.0f}%"
+# Any page (the 1:1, home, a plugin's) writes a KPI's value the same way: {{ value|value_text(kpi) }}.
+bp.add_app_template_filter(value_text)
+bp.add_app_template_filter(attainment_text)
 
 
 def band_label(band):
@@ -432,7 +426,7 @@ def _band_text(band):
 
 
 def _raw(value, kpi):
-    return "" if value is None else format_value(value, kpi, grouping=False)
+    return plain_text(value, kpi)
 
 
 def _raw_pct(attainment):

@@ -17,6 +17,7 @@ from dualdash.org.models import JobRole, Level, Person, Team
 from dualdash.org.passwords import hash_password
 from dualdash.org.people_import import COLUMNS, EXAMPLE_CSV, PeopleImportError, import_people
 from dualdash.shared.access import allow
+from dualdash.shared.formats import date_text
 from dualdash.shared.paging import Page
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
@@ -99,7 +100,7 @@ def edit(person_id):
             record("update", person, before, _audit_values(person, form))
         message = f"{person.name} is saved."
         if changed:
-            message += f" Their job role, level and team count from {form.effective_from.data.isoformat()} on."
+            message += f" Their job role, level and team count from {date_text(form.effective_from.data)} on."
         flash(message, "success")
         return redirect(url_for(".index"))
     history = list(reversed(assignments.history_of(person)))

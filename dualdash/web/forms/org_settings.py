@@ -1,9 +1,10 @@
 """The organization settings form."""
 import calendar
 
+from babel.numbers import list_currencies
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from dualdash.shared.form_fields import choice
 
@@ -18,6 +19,18 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def currency_code(text):
+    """The ISO 4217 code typed, in capitals and without spaces ("usd " → "USD")."""
+    return (text or "").strip().upper()
+
+
+def _known_currency(form, field):
+    code = currency_code(field.data)
+    if code not in list_currencies():
+        raise ValidationError(f"“{field.data.strip()}” is not a currency code: use the three letters of "
+                              "ISO 4217, such as USD, EUR or GBP.")
 
 
 class OrgSettingsForm(FlaskForm):
@@ -35,5 +48,8 @@ class OrgSettingsForm(FlaskForm):
         validators=[InputRequired("Give a minimum group size (1 or more)."),
                     NumberRange(min=1, max=GROUP_MAX, message=f"Use a whole number from 1 to {GROUP_MAX}.")])
     admin_sees_private_notes = BooleanField("Admins may read managers' private 1:1 notes")
+    currency = StringField("Currency of currency KPIs", validators=[
+        DataRequired("Give a currency code, such as USD, EUR or GBP."), _known_currency],
+        render_kw={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"})
     confirm_periods = BooleanField("Change it anyway: I understand that the values stored for the old "
                                    "periods will not be shown until the setting is changed back")

@@ -1,4 +1,4 @@
-"""Admin page for the organization settings: week start, fiscal year, self-reporting, rank stacks.
+"""Admin page for the organization settings: week start, fiscal year, self-reporting, rank stacks, currency.
 
 Stored values belong to the periods they were entered for (a weekly value to a week that started
 on the week start day of the time). Changing the week start or the fiscal year moves the periods,
@@ -6,6 +6,7 @@ so the page says how many stored values would fall outside the new ones and asks
 import calendar
 from dataclasses import asdict, replace
 
+from babel.numbers import get_currency_name, get_currency_symbol
 from flask import Blueprint, flash, redirect, render_template, url_for
 from peewee import fn
 
@@ -14,12 +15,13 @@ from dualdash.kpis.models import KPI, Measurement
 from dualdash.org import settings as org_settings
 from dualdash.org.audit import record
 from dualdash.shared.access import allow
-from dualdash.web.forms.org_settings import OrgSettingsForm
+from dualdash.shared.formats import LOCALE
+from dualdash.web.forms.org_settings import OrgSettingsForm, currency_code
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/admin")
 
 FIELDS = ("week_start", "fiscal_year_start_month", "self_reporting", "rank_stacks_name_everyone", "min_group_size",
-          "admin_sees_private_notes")
+          "admin_sees_private_notes", "currency")
 
 
 def stored_by_cadence():
@@ -54,6 +56,7 @@ def edit():
     moved = []
     if form.validate_on_submit():
         wanted = replace(current, **{name: form[name].data for name in FIELDS})
+        wanted = replace(wanted, currency=currency_code(wanted.currency))
         moved = displaced(current, wanted, stored_by_cadence())
         if moved and not form.confirm_periods.data:
             message = _moved_message(current, wanted, moved)
@@ -70,6 +73,8 @@ def edit():
             return redirect(url_for(".edit"))
     counts = stored_by_cadence()
     return render_template("web/admin/settings.html", form=form, current=current, counts=counts,
+                           currency_name=get_currency_name(current.currency, locale=LOCALE),
+                           currency_symbol=get_currency_symbol(current.currency, locale=LOCALE),
                            moved=moved, day_name=calendar.day_name,
                            month_name=calendar.month_name), 400 if form.errors else 200
 
