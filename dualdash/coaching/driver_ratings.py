@@ -188,3 +188,13 @@ def window(today=None):
     today = today or datetime.date.today()
     return today - datetime.timedelta(days=WINDOW_DAYS - 1), today
 
+
+
+def trend(history):
+    """How the manager's ratings in ``history`` (newest first, as :func:`histories` gives them) moved
+    between the last two: "up", "down" or "steady"; None with fewer than two."""
+    scores = [r.score for r in history if not r.is_self][:2]
+    if len(scores) < 2:
+        return None
+    latest, before = scores
+    return "up" if latest > before else "down" if latest < before else "steady"

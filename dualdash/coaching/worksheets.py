@@ -131,20 +131,45 @@ def _line(item, done=False, notes=""):
                       kpi_key=agenda.kpi_key(item), notes=notes or "")
 
 
-def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):
-    day = meeting.scheduled_for.date() if meeting is not None else (today or datetime.date.today())
+@dataclass
+class Numbers:
+    """The numbers a worksheet prints for a 1:1 on ``date``: the scorecard of the week it reviews
+    (``card``, with a sparkline per KPI id in ``sparks``) and the latest driver ratings. The 1:1 page
+    shows the same object, so both always carry the same figures."""
+
+    date: datetime.date
+    period: object
+    period_label: str
+    card: object
+    sparks: dict
+    drivers: list
+
+    def row_for(self, kpi_key):
+        """The scorecard row of the KPI with this key, or None when it is not on the scorecard."""
+        return next((row for row in self.card.rows if row.kpi.key == kpi_key), None)
+
+
+def numbers(report, day, today=None):
+    """The :class:`Numbers` of ``report`` (loaded with role, level and team) for a 1:1 on ``day``:
+    a fixed number of queries (one scorecard, one query of driver ratings)."""
     view = agenda.review_period(day)
     card = scorecards.build([report], view, history=HISTORY, today=today)[0]
-    notes = {row.kpi.key: row.current.note for row in card.rows if row.current.note}
+    return Numbers(date=day, period=view, period_label=periods.label(view, org_settings.get().fiscal_year_start_month),
+                   card=card, sparks={row.kpi.id: _spark(row) for row in card.rows}, drivers=_drivers(report))
+
+
+def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):
+    day = meeting.scheduled_for.date() if meeting is not None else (today or datetime.date.today())
+    found = numbers(report, day, today)
+    notes = {row.kpi.key: row.current.note for row in found.card.rows if row.current.note}
     for line in lines:
         line.value_note = notes.get(line.kpi_key) if line.kpi_key else None
     last = agenda.last_held_before(meeting or hook_meeting)
     actions, from_last = _actions(report, last)
     return Worksheet(
-        person=report, manager=manager, date=day, period=view,
-        period_label=periods.label(view, org_settings.get().fiscal_year_start_month), card=card,
-        sparks={row.kpi.id: _spark(row) for row in card.rows}, agenda=lines, agenda_proposed=proposed,
-        drivers=_drivers(report), last_meeting=last, actions=actions,
+        person=report, manager=manager, date=day, period=found.period, period_label=found.period_label,
+        card=found.card, sparks=found.sparks, agenda=lines, agenda_proposed=proposed,
+        drivers=found.drivers, last_meeting=last, actions=actions,
         sections=plugin_sections(meeting or hook_meeting, report), meeting=meeting,
         action_sources=from_last)
 

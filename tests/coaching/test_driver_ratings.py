@@ -38,8 +38,9 @@ def ratings(app):
 
 
 def svgs(html):
+    """The trend charts of a drivers page by id (the summary's sparklines have none)."""
     return {m.group(0).split('id="', 1)[1].split("-title", 1)[0]: ET.fromstring(m.group(0))
-            for m in SVG.finditer(html)}
+            for m in SVG.finditer(html) if "sparkline" not in m.group(0).split(">", 1)[0]}
 
 
 # --- rating by a manager -------------------------------------------------------------------------

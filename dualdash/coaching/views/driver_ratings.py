@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from dualdash.charts.driver_trend import TrendPoint, driver_trend
+from dualdash.charts.sparkline import sparkline
 from dualdash.coaching import driver_ratings
 from dualdash.coaching.forms.driver_ratings import rating_form
 from dualdash.org import access
@@ -64,8 +65,11 @@ def person(person_id):
     start, end = driver_ratings.window()
     found = driver_ratings.histories(who, drivers, start, end)
     charts = {h.driver.key: _chart(who, h, start, end) for h in found if h.history}
+    sparks = {h.driver.key: _spark(who, h) for h in found if sum(1 for r in h.history if not r.is_self) > 1}
+    trends = {h.driver.key: driver_ratings.trend(h.history) for h in found}
     return render_template("coaching/drivers/person.html", person=who, mode=mode, meeting=meeting, form=form,
-                           histories=found, charts=charts, any_drivers=bool(all_drivers),
+                           histories=found, charts=charts, sparks=sparks, trends=trends,
+                           any_drivers=bool(all_drivers),
                            start=start, end=end, score_text=driver_ratings.score_text,
                            meeting_url=meeting_url, window_days=driver_ratings.WINDOW_DAYS,
                            before_start=driver_ratings.before_start_warning(who) if form else None), status
@@ -77,6 +81,15 @@ def meeting_url(meeting_id):
         return url_for("meetings.show", meeting_id=meeting_id)
     except BuildError:
         return f"{request.script_root}/meetings/{meeting_id}"
+
+
+def _spark(who, found):
+    """A small trend of the manager's ratings in the window, oldest first, on the driver's scale."""
+    scores = [r.score for r in reversed(found.history) if not r.is_self]
+    driver = found.driver
+    label = (f"{driver.name}: {who.name}'s last {len(scores)} manager's ratings, from "
+             f"{driver_ratings.score_text(driver, scores[0])} to {driver_ratings.score_text(driver, scores[-1])}")
+    return sparkline(scores, width=80, height=20, label=label)
 
 
 def _chart(who, found, start, end):

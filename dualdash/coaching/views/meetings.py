@@ -20,7 +20,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from dualdash.coaching import access as meeting_access
-from dualdash.coaching import agenda
+from dualdash.coaching import agenda, meeting_numbers
 from dualdash.coaching import meetings as core
 from dualdash.coaching.forms.meetings import (
     ACTION,
@@ -33,6 +33,7 @@ from dualdash.coaching.forms.meetings import (
 )
 from dualdash.coaching.models import ActionItem, AgendaItem, DriverRating, Meeting
 from dualdash.kpis import scorecards
+from dualdash.kpis.views.scorecard_pages import band_class, band_label, format_value, line_for
 from dualdash.org import access
 from dualdash.org.models import Person
 from dualdash.plugins import manager as plugins
@@ -65,6 +66,7 @@ class AgendaRow:
     link: tuple  # (href, label) or None
     form: object = None  # its part of the meeting form (leaders only)
     value_note: str = None  # a KPI's item: the note entered with the value it is about
+    kpi_row: object = None  # a KPI's item: its scorecard row (value, band, trend), shown inline
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -122,11 +124,19 @@ def _render(meeting, status=200, forms=None, form=None, conflicts=None):
                     "id": item.id, "notes": item.notes, "done": item.done,
                     "base": core.signature(stored[f"item-{item.id}"])}).form
     rows = []
-    value_notes = agenda.value_notes(report, meeting.scheduled_for.date()) \
-        if any(agenda.kpi_key(item) for item in items) else {}
+    # The report's numbers, as the worksheet prints them, for whoever may see the report's scorecard
+    # (the manager of a report who has moved on keeps the meeting, not the numbers).
+    numbers = meeting_numbers.for_meeting(meeting, report) if access.can_view_person(report) else None
+    if numbers is not None:
+        value_notes = {row.kpi.key: row.current.note for row in numbers.sheet.card.rows if row.current.note}
+    elif any(agenda.kpi_key(item) for item in items):
+        value_notes = agenda.value_notes(report, meeting.scheduled_for.date())
+    else:
+        value_notes = {}
     for item in items:
         row = AgendaRow(item, agenda.questions(item), _source_link(item, meeting),
-                        value_note=value_notes.get(agenda.kpi_key(item)))
+                        value_note=value_notes.get(agenda.kpi_key(item)),
+                        kpi_row=numbers.kpi_row(item) if numbers else None)
         row.form = entries.get(item.id)
         rows.append(row)
     names = {manager.id: manager.name, report.id: report.name, current_user.id: current_user.name}
@@ -143,7 +153,8 @@ def _render(meeting, status=200, forms=None, form=None, conflicts=None):
         status=core.status_of(meeting), rows=rows, names=names, ratings=ratings, drivers=fw.drivers,
         actions=actions, other_notes=others, form=form, forms=forms, conflicts=conflicts or {},
         may_write_private=meeting_access.can_write_private_note(meeting), today=datetime.date.today(),
-        may_tick=lambda a: lead or a.owner_id == current_user.id,
+        may_tick=lambda a: lead or a.owner_id == current_user.id, numbers=numbers,
+        fmt=format_value, band_label=band_label, band_class=band_class, line_for=line_for,
     ), status
 
 
