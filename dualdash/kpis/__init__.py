@@ -33,7 +33,17 @@ def _team_uses(team):
 
 def init_app(app):
     """Register the KPI pages."""
-    from dualdash.kpis.views import admin_kpis, admin_scorecards, measurement_entry, rank_stacks, scorecard_pages
+    # scorecard_charts and team_scorecard add their routes to the scorecard pages' blueprint: they are
+    # imported before it is registered.
+    from dualdash.kpis.views import (  # noqa: F401
+        admin_kpis,
+        admin_scorecards,
+        measurement_entry,
+        rank_stacks,
+        scorecard_charts,
+        scorecard_pages,
+        team_scorecard,
+    )
     for module in (scorecard_pages, measurement_entry, rank_stacks, admin_kpis, admin_scorecards):
         app.register_blueprint(module.bp)
 

@@ -286,3 +286,16 @@ def _questions(fw, row):
     elif row.trend == "down":
         found += fw.questions_for(Situation.KPI_TRENDING_DOWN, kpi=key)
     return found
+
+
+def band_counts(cards, count):
+    """How many scorecard cells of ``cards`` (built with ``history=count``) were in each band, period by
+    period: a list of ``count`` dicts ``{Band.EXCEEDS: n, Band.MEETS: n, Band.FAILS: n, None: n}``,
+    oldest first (None: no data or no benchmark)."""
+    tallies = [{Band.EXCEEDS: 0, Band.MEETS: 0, Band.FAILS: 0, None: 0} for _ in range(count)]
+    for card in cards:
+        for row in card.rows:
+            # The history ends with the chosen period: align it on the right.
+            for tally, point in zip(tallies[count - len(row.history):], row.history):
+                tally[point.band] += 1
+    return tallies

@@ -73,6 +73,10 @@ TABLE = {
     "scorecard_pages.person": {"GET": OWN_AND_ABOVE},
     "scorecard_pages.team": {"GET": TEAM_PAGE},
     "scorecard_pages.subtree": {"GET": SIGNED_IN},  # members are sent to their own scorecard
+    "scorecard_pages.person_trend": {"GET": OWN_AND_ABOVE},
+    "scorecard_pages.team_trend": {"GET": TEAM_PAGE},  # a team's own values: as the team pages
+    "scorecard_pages.team_bands": {"GET": TEAM_PAGE},
+    "scorecard_pages.subtree_bands": {"GET": MANAGERS},
     "results_drivers.show": {"GET": RESULTS_DRIVERS},
     "rank_stacks.index": {"GET": SIGNED_IN},
     "rank_stacks.show": {"GET": SIGNED_IN},

@@ -14,6 +14,9 @@ VIEW_CADENCES = (("weekly", "Week"), ("monthly", "Month"), ("quarterly", "Quarte
 DEFAULT_CADENCE = "weekly"
 DEFAULT_RANGE, MIN_RANGE, MAX_RANGE = 13, 4, 52
 SCOPES = (("all", "This team and its sub-teams"), ("team", "This team only"))
+#: Periods side by side on the team scorecard (1: one period, people × KPIs) and in band counts.
+GRID_PERIODS, MAX_GRID_PERIODS = 1, 13
+BAND_PERIODS, MIN_BAND_PERIODS, MAX_BAND_PERIODS = 8, 2, 26
 
 
 def _strip(value):
@@ -109,11 +112,32 @@ class PersonScorecardForm(PeriodForm):
         return self.range.data if self.range.data is not None and not self.range.errors else DEFAULT_RANGE
 
 
-class TeamScorecardForm(PeriodForm):
+def periods_field(label, default, low, high):
+    """How many periods to show, ending with the chosen one: a whole number from ``low`` to ``high``."""
+    return IntegerField(label, default=default,
+                        validators=[Optional(), NumberRange(low, high, f"Choose from {low} to {high} periods.")],
+                        render_kw={"min": low, "max": high, "inputmode": "numeric"})
+
+
+class PeriodsMixin:
+    """A ``periods`` field: :meth:`periods_value` is what was asked for, or the default when that is
+    not valid (the page still shows something beside the message)."""
+
+    def periods_value(self):
+        field = self.periods
+        return field.data if field.data is not None and not field.errors else field.default
+
+
+class TeamScorecardForm(PeriodsMixin, PeriodForm):
     scope = SelectField("People", choices=[SelectChoice(v, label) for v, label in SCOPES], default="all")
+    periods = periods_field("Periods side by side", GRID_PERIODS, 1, MAX_GRID_PERIODS)
 
     def scope_value(self):
         return self.scope.data if self.scope.data in dict(SCOPES) else "all"
+
+
+class TeamBandsForm(TeamScorecardForm):
+    periods = periods_field("Periods", BAND_PERIODS, MIN_BAND_PERIODS, MAX_BAND_PERIODS)
 
 
 class SubtreeScorecardForm(PeriodForm):
@@ -126,3 +150,7 @@ class SubtreeScorecardForm(PeriodForm):
 
     def team_value(self):
         return self.team.data if not self.team.errors else None
+
+
+class SubtreeBandsForm(PeriodsMixin, SubtreeScorecardForm):
+    periods = periods_field("Periods", BAND_PERIODS, MIN_BAND_PERIODS, MAX_BAND_PERIODS)

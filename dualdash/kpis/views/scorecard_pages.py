@@ -1,5 +1,7 @@
-"""Scorecard pages: a person's scorecard (bands, trends, coaching questions), a team's people × KPIs,
-and a manager's whole subtree grouped by team; each also as a CSV download of what it shows.
+"""Scorecard pages: a person's scorecard (bands, trends, coaching questions), a team's people × KPIs
+(in ``team_scorecard.py``), and a manager's whole subtree grouped by team; each also as a CSV download
+of what it shows. The full-size charts are in ``scorecard_charts.py``; both add their routes to this
+blueprint.
 
 Every page runs a fixed number of queries whatever the number of people and periods: the people
 come in one query, and :func:`dualdash.kpis.scorecards.build` does the rest in a few more."""
@@ -7,13 +9,13 @@ import re
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
 from dualdash.charts.sparkline import sparkline
-from dualdash.kpis import periods, scorecards, team_values
-from dualdash.kpis.forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm, TeamScorecardForm
+from dualdash.kpis import periods, scorecards
+from dualdash.kpis.forms.scorecard_view import PersonScorecardForm, SubtreeScorecardForm
 from dualdash.kpis.values_text import attainment_text, plain_text, value_text
 from dualdash.org import access, team_tree
 from dualdash.org import settings as org_settings
@@ -50,37 +52,6 @@ def person(person_id):
         "kpis/scorecards/person.html", form=form, person=who, card=card, view=view, sparks=sparks, no_data=no_data,
         nav=_navigation(view, form, ".person", {"person_id": person_id}, range=history),
         can_manage=access.can_manage_person(who), viewer_sees_teams=_sees_teams(),
-    ), 200 if valid else 400
-
-
-@bp.route("/teams/<int:team_id>/scorecard")
-@allow("team_page")
-def team(team_id):
-    """A team's people × their KPIs with bands, and a roll-up per KPI. Members may not see it."""
-    teams = team_tree.load()
-    if team_id not in teams:
-        abort(404)
-    form = TeamScorecardForm(request.args)
-    valid = form.validate()
-    view, scope = form.view, form.scope_value()
-    team_ids = team_tree.descendants(teams, team_id) if scope == "all" else {team_id}
-    people = _people(Person.team.in_(list(team_ids)), include_self=True)
-    grid = _grid(scorecards.build(people, view, history=1))
-    # The team's own KPIs (its scorecard under Admin → Scorecards), for whoever may see team values.
-    team_card = None
-    if access.can_manage_team_values(teams[team_id]):
-        team_card = team_values.build([teams[team_id]], view, history=TEAM_TREND)[0]
-    if valid and _wants_csv():
-        return csv_download(_grid_csv([(teams[team_id], grid)], view, teams, team_card),
-                             f"team-{_slug(teams[team_id].name)}-{_key(view)}")
-    team_sparks = {row.kpi.id: _spark(row, view) for row in team_card.rows} if team_card else {}
-    return render_template(
-        "kpis/scorecards/team.html", form=form, team=teams[team_id], grid=grid, view=view,
-        team_card=team_card, team_sparks=team_sparks, trend_length=TEAM_TREND,
-        path=team_tree.path(teams, team_id),
-        has_subteams=any(t.parent_id == team_id for t in teams.values()),
-        show_team=len(team_ids) > 1, team_paths={id_: team_tree.path(teams, id_) for id_ in team_ids},
-        nav=_navigation(view, form, ".team", {"team_id": team_id}, scope=scope),
     ), 200 if valid else 400
 
 
