@@ -92,7 +92,7 @@ def test_a_kpi_item_shows_its_value_band_and_trend_inline(app, as_manager, meeti
     for item in items:
         body = part(page, f'<li id="item-{item.id}"', "</li>")
         inline = part(body, 'class="meeting-kpi-inline"', "</p>")
-        assert re.search(r"<strong>[\d,.]+%?</strong>", inline)
+        assert re.search(r"<strong>[$€£]?[\d,.]+%?</strong>", inline)
         assert re.search(r'class="band band-(fails|meets|exceeds)">(Fails|Meets|Exceeds)<', inline)
         assert 'class="sparkline"' in inline and "Meets " in inline
     others = part(page, 'class="agenda-items"', "</ol>").count('class="meeting-kpi-inline"')

@@ -111,7 +111,7 @@ def test_the_same_date_reads_the_same_on_every_page(held, as_manager):
     assert "Week of 30 Nov 2026" in page(as_manager, f"/people/{org.member.id}/scorecard?period=2026-W49")
     meeting_page = page(as_manager, f"/meetings/{meeting.id}")
     assert '<time datetime="2026-12-04T09:30">' in meeting_page  # machines read ISO 8601
-    assert re.search(r'<td data-label="Due">4 Dec 2026</td>', meeting_page)
+    assert re.search(r'<td data-label="Due"><time datetime="2026-12-04">4 Dec 2026</time></td>', meeting_page)
 
 
 def test_the_dashboard_writes_an_upcoming_1_1_like_the_meeting_page(app, sample_org, as_manager):
