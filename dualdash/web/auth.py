@@ -82,7 +82,8 @@ def login():
         address = request.remote_addr or ""
         # Checked (and the attempt counted, in one step) before the password, so that guessing on
         # during the wait tells nothing, and parallel guesses cannot all pass the check.
-        wait = login_throttle.attempt(email, address)
+        tried = login_throttle.attempt(email, address)
+        wait = tried.wait
         if wait is None:
             person = Person.get_or_none(Person.email == email)
             if person and person.can_sign_in and check_password(person, form.password.data):
@@ -90,7 +91,7 @@ def login():
                 login_user(person, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")))
             # This failure may be the one that makes the next attempts wait: say so now.
-            wait = login_throttle.wait(email, address)
+            wait = tried.wait_if_wrong
             if wait is not None:
                 # For whoever watches the logs: someone may be guessing passwords (never the password).
                 current_app.logger.warning("Sign-ins wait %d s after too many failures (%s): %s from %s",

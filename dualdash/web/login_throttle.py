@@ -79,16 +79,29 @@ def wait(email, address):
     return max(waits, key=lambda w: w.seconds, default=None)
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What :func:`attempt` found: ``wait`` when this attempt is refused (nothing was recorded);
+    otherwise it was counted, and ``wait_if_wrong`` is the wait its failure starts, or None while
+    tries remain."""
+
+    wait: Wait = None
+    wait_if_wrong: Wait = None
+
+
 def attempt(email, address):
     """Check the wait and, when there is none, record this attempt as a failure, atomically.
 
-    Returns the :class:`Wait` (nothing recorded: attempts during the wait do not make it grow), or
-    None: go on and check the password, and :func:`clear` the account when it is right."""
+    Returns an :class:`Attempt`. When it may go on, check the password, and :func:`clear` the account
+    when it is right; when it is wrong, answer with ``wait_if_wrong``. Both waits are decided inside
+    the lock, so concurrent attempts are answered in the order they were counted (a count read after
+    the password check would include failures recorded by others meanwhile)."""
     with _write_lock():
         found = wait(email, address)
-        if found is None:
-            record_failure(email, address)
-        return found
+        if found is not None:
+            return Attempt(wait=found)
+        record_failure(email, address)
+        return Attempt(wait_if_wrong=wait(email, address))
 
 
 def _write_lock():

@@ -37,9 +37,10 @@ def show():
         # The current password is guessed no more freely here than on the sign-in page: its failures
         # count with the account's failed sign-ins (checked and counted in one step, before the check).
         email, address = current_user.email, request.remote_addr or ""
-        wait = login_throttle.attempt(email, address)
+        tried = login_throttle.attempt(email, address)
+        wait = tried.wait
         if wait is None and not check_password(current_user, form.current.data):
-            wait = login_throttle.wait(email, address)
+            wait = tried.wait_if_wrong
             if wait is not None:
                 current_app.logger.warning("Password changes wait %d s after too many failures (%s): %s "
                                            "from %s", wait.seconds, wait.reason, email, address)
