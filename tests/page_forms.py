@@ -38,7 +38,8 @@ class _Page(HTMLParser):
         if tag == "input" and attrs.get("type") in ("submit", "image") or tag == "button" and attrs.get(
                 "type", "submit") == "submit":
             self.buttons.append({"form": owner, "name": attrs.get("name"), "value": attrs.get("value", ""),
-                                 "text": attrs.get("value", "") if tag == "input" else "", "place": place})
+                                 "text": attrs.get("value", "") if tag == "input" else "", "place": place,
+                                 "formaction": attrs.get("formaction")})
             if tag == "button":
                 self._text_of = self.buttons[-1]
         elif tag in ("input", "textarea", "select"):
@@ -134,4 +135,7 @@ def press(client, response, button, typed=None, place=None, tampered=None):
         data.append((pressed["name"], pressed["value"]))
     form = page.forms[pressed["form"]]
     from werkzeug.datastructures import MultiDict
-    return client.post(form["action"], data=MultiDict(data))
+    # A form without an action posts to the page's own address.
+    query = response.request.query_string.decode()
+    here = response.request.path + (f"?{query}" if query else "")
+    return client.post(pressed["formaction"] or form["action"] or here, data=MultiDict(data))

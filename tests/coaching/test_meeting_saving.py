@@ -217,3 +217,141 @@ def test_an_item_note_too_long_is_named_next_to_it(as_manager, meeting):
     assert_valid_html(response)
     html = response.get_data(as_text=True)
     assert "Use at most 20000 characters." in html and "{&#39;" not in html and "Kept" in html
+
+
+# --- every other button of the page saves what was typed first ---------------------------------------
+
+def typed_everywhere(first):
+    return {("Notes", f"item-{first.id}"): "Said in the 1:1", ("Shared notes", "shared-notes"): "Agreed",
+            ("My private note", "private-note"): "Mine", ("In a word", "check-in"): "steady"}
+
+
+def assert_typed_saved(meeting, first):
+    saved = Meeting.get_by_id(meeting.id)
+    assert (AgendaItem.get_by_id(first.id).notes, saved.shared_notes, saved.check_in_word, PrivateNote.get().text) \
+        == ("Said in the 1:1", "Agreed", "steady", "Mine")
+
+
+def test_mark_held_saves_what_was_typed_first(as_manager, meeting):
+    first, _ = items()
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Mark held", typed=typed_everywhere(first))
+    assert response.status_code == 302
+    assert_typed_saved(meeting, first)
+    assert Meeting.get_by_id(meeting.id).status == "held"
+
+
+@pytest.mark.parametrize("button", ["Move down", "Prepare the agenda"])
+def test_agenda_buttons_save_what_was_typed_first(as_manager, meeting, button):
+    first, second = items()
+    if button == "Prepare the agenda":  # not prepared, and too far ahead to be prepared on opening
+        Meeting.update(prepared_at=None, scheduled_for=TOMORROW + datetime.timedelta(days=9)).where(
+            Meeting.id == meeting.id).execute()
+    page = as_manager.get(f"/meetings/{meeting.id}")
+    assert press(as_manager, page, button, place=f"item-{first.id}" if button == "Move down" else None,
+                 typed=typed_everywhere(first)).status_code == 302
+    assert_typed_saved(meeting, first)
+    if button == "Move down":
+        assert [i.id for i in items()][:2] == [second.id, first.id]
+    else:
+        assert Meeting.get_by_id(meeting.id).prepared_at is not None
+
+
+def test_ticking_an_action_item_saves_the_notes_the_new_item_and_the_new_action(as_manager, sample_org, meeting):
+    first, _ = items()
+    action = ActionItem.create(owner=sample_org.member, description="Call the client", meeting=meeting,
+                               created_by=sample_org.manager)
+    typed = typed_everywhere(first) | {("Item", "agenda"): "Holiday plans",
+                                       ("Action", "new-action"): "Book the training"}
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Mark done", typed=typed)
+    assert response.status_code == 302 and response.headers["Location"].endswith("#action-items")
+    assert_typed_saved(meeting, first)
+    assert ActionItem.get_by_id(action.id).status == "done"
+    assert "Holiday plans" in [i.title for i in items()]
+    assert ActionItem.select().where(ActionItem.description == "Book the training").count() == 1
+
+
+def test_remove_saves_what_was_typed_then_asks(as_manager, meeting):
+    first, second = items()
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Remove…", place=f"item-{second.id}",
+                     typed=typed_everywhere(first))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}/items/{second.id}/remove")
+    assert_typed_saved(meeting, first)
+    assert len(items()) == 2  # nothing removed before the confirmation
+    confirm = as_manager.get(response.headers["Location"])
+    assert press(as_manager, confirm, "Remove").status_code == 302
+    assert [i.id for i in items()] == [first.id]
+
+
+def test_cancel_saves_what_was_typed_then_asks(as_manager, meeting):
+    first, _ = items()
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Cancel this 1:1…",
+                     typed=typed_everywhere(first))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/meetings/{meeting.id}/cancel")
+    assert_typed_saved(meeting, first)
+    assert Meeting.get_by_id(meeting.id).status == "planned"
+
+
+@pytest.mark.parametrize("go, landing", [("Rate drivers", "/drivers?meeting="), ("Worksheet", "/worksheet")])
+def test_the_links_to_drivers_and_worksheet_save_first(as_manager, meeting, go, landing):
+    first, _ = items()
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), go, typed=typed_everywhere(first))
+    assert response.status_code == 302 and landing in response.headers["Location"]
+    assert_typed_saved(meeting, first)
+
+
+def test_a_bad_new_action_item_stops_the_button_and_keeps_everything_typed(as_manager, meeting):
+    first, _ = items()
+    typed = typed_everywhere(first) | {("Action", "new-action"): "Book the training",
+                                       ("Due", "new-action"): "9999-12-31"}
+    response = press(as_manager, as_manager.get(f"/meetings/{meeting.id}"), "Mark held", typed=typed)
+    assert response.status_code == 400
+    assert_valid_html(response)
+    html = response.get_data(as_text=True)
+    assert all(text in html for text in ("Said in the 1:1", "Agreed", "Mine", "steady", "Book the training"))
+    assert 'id="action-due_date-error"' in html
+    saved = Meeting.get_by_id(meeting.id)
+    assert (saved.status, saved.version, ActionItem.select().count()) == ("planned", meeting.version, 0)
+
+
+def test_an_empty_new_item_is_named_only_by_its_own_button(as_manager, meeting):
+    page = as_manager.get(f"/meetings/{meeting.id}")
+    response = press(as_manager, page, "Add to the agenda", typed={("Shared notes", "shared-notes"): "Kept"})
+    assert response.status_code == 400 and "Say what to talk about." in response.get_data(as_text=True)
+    assert "Kept" in response.get_data(as_text=True)
+    assert press(as_manager, page, "Save shared notes", typed={
+        ("Shared notes", "shared-notes"): "Kept"}).status_code == 302  # an empty new item is no error here
+
+
+def test_a_conflict_stops_mark_held_until_the_text_is_merged(app, sample_org, as_manager, meeting):
+    page = as_manager.get(f"/meetings/{meeting.id}")
+    director = login(app.test_client(), sample_org.director)
+    press(director, director.get(f"/meetings/{meeting.id}"), "Save shared notes",
+          typed={("Shared notes", "shared-notes"): "Director's text"})
+    clash = press(as_manager, page, "Mark held", typed={("Shared notes", "shared-notes"): "Manager's text"})
+    assert clash.status_code == 409
+    html = clash.get_data(as_text=True)
+    assert "Director&#39;s text" in html and "Manager&#39;s text" in html
+    assert Meeting.get_by_id(meeting.id).status == "planned"
+    assert press(as_manager, clash, "Mark held").status_code == 302
+    saved = Meeting.get_by_id(meeting.id)
+    assert (saved.status, saved.shared_notes) == ("held", "Manager's text")
+
+
+def test_enter_in_a_field_saves_rather_than_pressing_another_button(as_manager, as_member, meeting):
+    """A browser's Enter in a field presses the form's first button in page order."""
+    for client, action in ((as_manager, "/save"), (as_member, "/items")):
+        page = parse(client.get(f"/meetings/{meeting.id}"))
+        first = next(b for b in page.buttons if b["form"] == "meeting-form")
+        assert first["text"] == "Save" and first["formaction"] is None
+        assert page.forms["meeting-form"]["action"].endswith(f"/meetings/{meeting.id}{action}")
+
+
+def test_the_report_ticking_an_action_item_keeps_the_talking_point_typed(as_member, sample_org, meeting):
+    action = ActionItem.create(owner=sample_org.member, description="Send the deck", meeting=meeting,
+                               created_by=sample_org.manager)
+    response = press(as_member, as_member.get(f"/meetings/{meeting.id}"), "Mark done",
+                     typed={("Item", "agenda"): "My training budget"})
+    assert response.status_code == 302
+    assert ActionItem.get_by_id(action.id).status == "done"
+    assert items()[-1].title == "My training budget" and items()[-1].kind == "talking_point"
