@@ -49,10 +49,14 @@ def last_held_before(meeting):
             .order_by(Meeting.scheduled_for.desc()).first())
 
 
-def propose(meeting, report, today=None):
-    """What the agenda should hold for ``meeting`` with ``report`` (loaded with team, role, level)."""
+def propose(meeting, report, today=None, with_numbers=True):
+    """What the agenda should hold for ``meeting`` with ``report`` (loaded with team, role, level).
+    ``with_numbers`` False proposes only the opening and the close: nothing drawn from the report's
+    scorecard, ratings, skills or action items (for a leader who may not see the report any more)."""
     today = today or datetime.date.today()
     items = [Proposed("opening", "Opening: how are things?", "opening")]
+    if not with_numbers:
+        return items + [Proposed("closing", "Close: commitments until next time", "closing")]
     items += _kpi_items(meeting, report, today)
     items += _driver_items(report, today)
     items += [Proposed("skill", f"Skill to grow: {s.skill.name} ({s.current_label}, expected "
@@ -148,13 +152,14 @@ def _drivers_to_discuss(report, last, today):
             yield key, driver, rating
 
 
-def prepare(meeting, report, today=None):
+def prepare(meeting, report, today=None, with_numbers=True):
     """Build and store the agenda once (the items stay editable); talking points already added stay,
-    after the built items but before the close. Returns the number of items added."""
+    after the built items but before the close (``with_numbers``: see :func:`propose`). Returns the
+    number of items added."""
     if meeting.prepared_at is not None:
         return 0
     existing = list(AgendaItem.select().where(AgendaItem.meeting == meeting.id).order_by(AgendaItem.position))
-    proposed = propose(meeting, report, today)
+    proposed = propose(meeting, report, today, with_numbers)
     body, closing = proposed[:-1], proposed[-1:]
     position = 0
     for p in body:

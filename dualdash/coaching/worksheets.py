@@ -6,7 +6,7 @@ action items, and the sections plugins add.
 is not scheduled yet. Neither decides who may see what: the view asks :mod:`dualdash.coaching.access`, and a
 private note is only ever passed in by the caller."""
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
@@ -73,6 +73,8 @@ class Worksheet:
     action_sources: dict = field(default_factory=dict)
     #: The action items agreed in this meeting (printed under "New action items").
     agreed: list = field(default_factory=list)
+    #: The report's scorecard and ratings are left out (see :func:`for_meeting`).
+    numbers_withheld: bool = False
 
     def agenda_columns(self):
         """The agenda split in two columns of about the same height (an item with its questions
@@ -86,18 +88,20 @@ class Worksheet:
         return self.agenda, []
 
 
-def for_meeting(meeting, private_note=None, today=None):
+def for_meeting(meeting, private_note=None, today=None, with_numbers=True):
     """The worksheet of a scheduled 1:1. ``private_note`` (text) is printed only when given: the
-    caller decides whether the viewer asked for it and may read it."""
+    caller decides whether the viewer asked for it and may read it. ``with_numbers`` False leaves out
+    the report's scorecard and driver ratings (for a viewer who may see the meeting, not the report:
+    a manager the report has moved away from)."""
     people = scorecards.people_with_details([meeting.report_id, meeting.manager_id])
     report = people[meeting.report_id]
     if meeting.prepared_at is None:
-        lines, proposed = _proposed_agenda(meeting, report, today), True
+        lines, proposed = _proposed_agenda(meeting, report, today, with_numbers), True
     else:
         stored = AgendaItem.select().where(AgendaItem.meeting == meeting.id).order_by(AgendaItem.position,
                                                                                       AgendaItem.id)
         lines, proposed = [_line(item, item.done, item.notes) for item in stored], False
-    sheet = _sheet(report, people.get(meeting.manager_id), meeting, lines, proposed, today)
+    sheet = _sheet(report, people.get(meeting.manager_id), meeting, lines, proposed, today, with_numbers=with_numbers)
     sheet.shared_notes = meeting.shared_notes or ""
     sheet.private_note = private_note
     sheet.agreed = list(ActionItem.select(ActionItem, Person).join(Person, on=(ActionItem.owner == Person.id))
@@ -116,10 +120,10 @@ def blank(report_id, manager, today=None):
     return _sheet(report, manager, None, lines, True, today, hook_meeting=transient)
 
 
-def _proposed_agenda(meeting, report, today):
+def _proposed_agenda(meeting, report, today, with_numbers):
     """What prepare() would store, without storing it: the built items, the talking points already
     added, then the close."""
-    proposed = agenda.propose(meeting, report, today)
+    proposed = agenda.propose(meeting, report, today, with_numbers)
     existing = AgendaItem.select().where(AgendaItem.meeting == meeting.id).order_by(AgendaItem.position,
                                                                                     AgendaItem.id)
     return [_line(p) for p in proposed[:-1]] + [_line(i, i.done) for i in existing] + \
@@ -158,9 +162,11 @@ def numbers(report, day, today=None):
                    card=card, sparks={row.kpi.id: _spark(row) for row in card.rows}, drivers=_drivers(report))
 
 
-def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):
+def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None, with_numbers=True):
     day = meeting.scheduled_for.date() if meeting is not None else (today or datetime.date.today())
     found = numbers(report, day, today)
+    if not with_numbers:
+        found = replace(found, card=replace(found.card, rows=[]), sparks={}, drivers=[])
     notes = {row.kpi.key: row.current.note for row in found.card.rows if row.current.note}
     for line in lines:
         line.value_note = notes.get(line.kpi_key) if line.kpi_key else None
@@ -171,7 +177,7 @@ def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None):
         card=found.card, sparks=found.sparks, agenda=lines, agenda_proposed=proposed,
         drivers=found.drivers, last_meeting=last, actions=actions,
         sections=plugin_sections(meeting or hook_meeting, report), meeting=meeting,
-        action_sources=from_last)
+        action_sources=from_last, numbers_withheld=not with_numbers)
 
 
 def _spark(row):

@@ -125,6 +125,15 @@ def test_the_report_sees_their_numbers_a_former_manager_does_not(app, login, sam
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'class="meeting-numbers"' not in page and "Revenue" not in page
+    # Nor does the worksheet print them for the former manager; the report's own still does.
+    sheet = peer.get(f"/meetings/{other.id}/worksheet").get_data(as_text=True)
+    assert "Revenue" not in sheet and "no longer reports to you" in sheet
+    assert "Revenue" in member.get(f"/meetings/{other.id}/worksheet").get_data(as_text=True)
+    # Preparing the agenda draws nothing from the numbers either.
+    assert peer.post(f"/meetings/{other.id}/prepare").status_code == 302
+    with app.app_context():
+        titles = [i.title for i in AgendaItem.select().where(AgendaItem.meeting == other.id)]
+    assert titles == ["Opening: how are things?", "Close: commitments until next time"]
 
 
 def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_kpis(app, as_manager, sample_org,

@@ -139,8 +139,9 @@ def show(meeting_id):
 
 
 def _prepare(meeting):
+    """Build the agenda; from the report's numbers only for a leader who may see the report now."""
     report = scorecards.people_with_details([meeting.report_id])[meeting.report_id]
-    return agenda.prepare(meeting, report)
+    return agenda.prepare(meeting, report, with_numbers=access.can_view_person(report))
 
 
 def _typed_first(meeting, require=None, saved="What you typed is saved."):

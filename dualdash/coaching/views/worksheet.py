@@ -12,6 +12,8 @@ from flask_login import current_user
 from dualdash.coaching import access as meeting_access
 from dualdash.coaching import pdf, worksheets
 from dualdash.kpis.views.scorecard_pages import band_class, band_label, format_value
+from dualdash.org import access
+from dualdash.org.models import Person
 from dualdash.shared.access import allow
 
 bp = Blueprint("worksheet", __name__)
@@ -24,7 +26,10 @@ def meeting(meeting_id):
     """The worksheet of a 1:1: anyone who may see the meeting prints its shared part."""
     found = g.meeting
     note, may_add_note = _private_note(found)
-    sheet = worksheets.for_meeting(found, private_note=note)
+    # The meeting's shared part, for whoever sees the meeting; the report's numbers only for whoever
+    # may see the report now (as on the 1:1 page).
+    report = Person.get_by_id(found.report_id)
+    sheet = worksheets.for_meeting(found, private_note=note, with_numbers=access.can_view_person(report))
     back = (f"{request.script_root}/meetings/{found.id}", "Back to the 1:1")
     return _respond(sheet, back, may_add_note, f"{sheet.date.isoformat()}")
 
