@@ -88,7 +88,7 @@ def test_prepare_and_hold_a_one_to_one_and_print_its_worksheet(new_page, demo_si
     # The meeting's facts: When, Status, Report, Manager.
     expect(page.get_by_role("definition").nth(1)).to_contain_text("Held")
 
-    page.get_by_role("link", name="Worksheet", exact=True).click()
+    page.get_by_role("button", name="Worksheet", exact=True).click()  # saves what was typed, then goes
     expect(page.get_by_text(note)).to_be_visible()
     printed = page.pdf(prefer_css_page_size=True)
     assert 1 <= pdf_pages(printed) <= 2

@@ -1,6 +1,8 @@
 """The 1:1 page in a real browser (issue 13, item 1): what is typed in several parts survives one Save,
 with JavaScript and without it; leaving the page with unsaved text asks first (a script file that
 only enhances); the page fits a 390 px wide phone."""
+import re
+
 from browser_tools import sign_in
 
 
@@ -47,18 +49,24 @@ def test_one_save_keeps_everything_typed_and_leaving_asks_first(new_page, demo_s
         dialog.dismiss()
 
     page.on("dialog", stay)
-    page.get_by_role("link", name="Worksheet", exact=True).click(no_wait_after=True)
+    history = page.get_by_role("main").get_by_role("link", name=re.compile("1:1 history"))
+    history.click(no_wait_after=True)
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
     assert page.url.endswith(url)
     expect(page.get_by_role("textbox", name="Shared notes")).to_have_value("typed, not saved")
+    # A button of the page saves what was typed on its way: it does not ask.
+    page.get_by_role("button", name="Worksheet", exact=True).click()
+    page.wait_for_load_state()
+    assert asked == ["beforeunload"] and "/worksheet" in page.url
+    expect(page.get_by_text("typed, not saved")).to_be_visible()
     # Nothing changed: leaving does not ask.
     page.remove_listener("dialog", stay)
     page.goto(url)
     page.on("dialog", stay)
-    page.get_by_role("link", name="Worksheet", exact=True).click()
+    history.click()
     page.wait_for_load_state()
-    assert asked == ["beforeunload"] and "/worksheet" in page.url
+    assert asked == ["beforeunload"] and page.url.endswith("/meetings")
 
 
 def test_one_save_keeps_everything_typed_without_javascript(browser, live_server, demo_site):
@@ -67,6 +75,23 @@ def test_one_save_keeps_everything_typed_without_javascript(browser, live_server
         page = context.new_page()
         sign_in(page, "manager")
         _type_and_save(page, f"/meetings/{demo_site.ids.notes_meeting_id}", "no-js")
+    finally:
+        context.close()
+
+
+def test_any_button_keeps_what_was_typed_without_javascript(browser, live_server, demo_site):
+    """Not only Save: moving an item carries the notes typed elsewhere on the page."""
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "manager")
+        url = f"/meetings/{demo_site.ids.notes_meeting_id}"
+        page.goto(url)
+        page.get_by_role("textbox", name="Shared notes").fill("typed before moving")
+        _items(page).nth(0).get_by_role("button", name="Move down").click()
+        page.wait_for_load_state()
+        page.goto(url)
+        expect(page.get_by_role("textbox", name="Shared notes")).to_have_value("typed before moving")
     finally:
         context.close()
 
