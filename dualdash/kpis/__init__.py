@@ -36,6 +36,7 @@ def init_app(app):
     # scorecard_charts and team_scorecard add their routes to the scorecard pages' blueprint: they are
     # imported before it is registered.
     from dualdash.kpis.views import (  # noqa: F401
+        admin_benchmarks,
         admin_kpis,
         admin_scorecards,
         measurement_entry,
@@ -44,7 +45,8 @@ def init_app(app):
         scorecard_pages,
         team_scorecard,
     )
-    for module in (scorecard_pages, measurement_entry, rank_stacks, admin_kpis, admin_scorecards):
+    for module in (scorecard_pages, measurement_entry, rank_stacks, admin_kpis, admin_benchmarks,
+                   admin_scorecards):
         app.register_blueprint(module.bp)
 
 

@@ -318,7 +318,7 @@ def object_url(object_type, object_id, values):
         endpoint, arg = simple[object_type]
         return url_for(endpoint, **{arg: object_id})
     by_value = {"Level": ("admin_roles.edit", "role_id", "role"),
-                "Benchmark": ("admin_kpis.benchmarks_page", "kpi_id", "kpi"),
+                "Benchmark": ("admin_benchmarks.page", "kpi_id", "kpi"),
                 "Measurement": ("scorecard_pages.person", "person_id", "person"),
                 "DriverRating": ("driver_ratings.person", "person_id", "person"),
                 "SkillAssessment": ("skills_pages.person", "person_id", "person"),

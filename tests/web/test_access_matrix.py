@@ -111,7 +111,7 @@ ADMIN_PAGES = {
     "admin_kpis.index": "GET", "admin_kpis.new": "GET POST", "admin_kpis.edit": "GET POST",
     "admin_kpis.deactivate": "GET POST", "admin_kpis.reactivate": "GET POST", "admin_kpis.delete": "GET POST",
     "admin_kpis.library": "GET", "admin_kpis.library_add": "POST", "admin_kpis.library_add_all": "POST",
-    "admin_kpis.benchmarks_page": "GET POST", "admin_kpis.delete_line_set": "GET POST",
+    "admin_benchmarks.page": "GET POST", "admin_benchmarks.delete_line_set": "GET POST",
     "admin_people.index": "GET", "admin_people.new": "GET POST", "admin_people.edit": "GET POST",
     "admin_people.deactivate": "GET POST", "admin_people.reactivate": "GET POST",
     "admin_people.import_csv": "GET POST",
