@@ -55,8 +55,9 @@ def propose(meeting, report, today=None, with_numbers=True):
     scorecard, ratings, skills or action items (for a leader who may not see the report any more)."""
     today = today or datetime.date.today()
     items = [Proposed("opening", "Opening: how are things?", "opening")]
+    closing = Proposed("closing", "Close: commitments until next time", "closing")
     if not with_numbers:
-        return items + [Proposed("closing", "Close: commitments until next time", "closing")]
+        return items + [closing]
     items += _kpi_items(meeting, report, today)
     items += _driver_items(report, today)
     items += [Proposed("skill", f"Skill to grow: {s.skill.name} ({s.current_label}, expected "
@@ -65,7 +66,7 @@ def propose(meeting, report, today=None, with_numbers=True):
                    .order_by(ActionItem.due_date.is_null(), ActionItem.due_date, ActionItem.id)):
         due = f" (due {date_text(action.due_date)})" if action.due_date else ""
         items.append(Proposed("action_item", f"Follow up: {action.description}{due}", f"action:{action.id}"))
-    items.append(Proposed("closing", "Close: commitments until next time", "closing"))
+    items.append(closing)
     return items
 
 

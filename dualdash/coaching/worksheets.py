@@ -6,7 +6,7 @@ action items, and the sections plugins add.
 is not scheduled yet. Neither decides who may see what: the view asks :mod:`dualdash.coaching.access`, and a
 private note is only ever passed in by the caller."""
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -153,20 +153,23 @@ class Numbers:
         return next((row for row in self.card.rows if row.kpi.key == kpi_key), None)
 
 
-def numbers(report, day, today=None):
+def numbers(report, day, today=None, with_numbers=True):
     """The :class:`Numbers` of ``report`` (loaded with role, level and team) for a 1:1 on ``day``:
-    a fixed number of queries (one scorecard, one query of driver ratings)."""
+    a fixed number of queries (one scorecard, one query of driver ratings). ``with_numbers`` False
+    gives the period alone, with an empty scorecard and no ratings (nothing is loaded)."""
     view = agenda.review_period(day)
+    label = periods.label(view, org_settings.get().fiscal_year_start_month)
+    if not with_numbers:
+        return Numbers(date=day, period=view, period_label=label, card=scorecards.PersonScorecard(report, view, []),
+                       sparks={}, drivers=[])
     card = scorecards.build([report], view, history=HISTORY, today=today)[0]
-    return Numbers(date=day, period=view, period_label=periods.label(view, org_settings.get().fiscal_year_start_month),
-                   card=card, sparks={row.kpi.id: _spark(row) for row in card.rows}, drivers=_drivers(report))
+    return Numbers(date=day, period=view, period_label=label, card=card,
+                   sparks={row.kpi.id: _spark(row) for row in card.rows}, drivers=_drivers(report))
 
 
 def _sheet(report, manager, meeting, lines, proposed, today, hook_meeting=None, with_numbers=True):
     day = meeting.scheduled_for.date() if meeting is not None else (today or datetime.date.today())
-    found = numbers(report, day, today)
-    if not with_numbers:
-        found = replace(found, card=replace(found.card, rows=[]), sparks={}, drivers=[])
+    found = numbers(report, day, today, with_numbers)
     notes = {row.kpi.key: row.current.note for row in found.card.rows if row.current.note}
     for line in lines:
         line.value_note = notes.get(line.kpi_key) if line.kpi_key else None

@@ -77,8 +77,7 @@ def save_typed(meeting, require=None):
     ``require`` is ``"add"`` or ``"action"`` when the button pressed was that form's own."""
     lead = meeting_access.can_lead_meeting(meeting)
     outcome = Typed(meeting)
-    form = MeetingForm(prefix=MEETING, meta={"csrf": False}) if lead and f"{MEETING}-version" in request.form \
-        else None
+    form = _small_form(MeetingForm, MEETING) if lead and f"{MEETING}-version" in request.form else None
     add = action = None
     if (require == "add" or _typed_in(ADD_ITEM, "title")) and meeting_access.can_add_to_agenda(meeting):
         add = _small_form(AddItemForm, ADD_ITEM)
@@ -111,11 +110,12 @@ def _save_meeting_form(outcome, form):
         typed = form.private_note.data or ""
         mine = core.private_note_of(meeting, current_user)
         if typed != (mine.text if mine else ""):
-            private_saved = core.save_private_note(meeting, current_user, form.based_on_value(), typed) is not None
+            saved = core.save_private_note(meeting, current_user, form.based_on_value(), typed)
+            private_saved = saved is not None
+            mine = saved if private_saved else core.private_note_of(meeting, current_user)
             if not private_saved:
-                fresh = core.private_note_of(meeting, current_user)
-                conflicts["private"] = Conflict("private", "My private note", fresh.text if fresh else "", typed)
-        form.private_based_on.data = stamp(core.private_note_of(meeting, current_user))
+                conflicts["private"] = Conflict("private", "My private note", mine.text if mine else "", typed)
+        form.private_based_on.data = stamp(mine)
     # A part is saved only when the page had it (its signature as loaded came with it): a request
     # without the shared notes, say, leaves them alone instead of emptying them.
     typed = {"notes": (form.shared_notes_base.data, form.shared_notes.data or ""),
@@ -126,7 +126,8 @@ def _save_meeting_form(outcome, form):
     typed = {part: value for part, value in typed.items() if value[0]}
     written, clashes = core.save_all(meeting, form.version.data, typed)
     outcome.notes_saved = bool(written or private_saved)
-    outcome.meeting = Meeting.get_by_id(meeting.id)
+    if written or clashes:  # a new version: what the button does next builds on it
+        outcome.meeting = Meeting.get_by_id(meeting.id)
     if not conflicts and not clashes:
         return
     items = core.agenda_of(outcome.meeting)
