@@ -88,13 +88,14 @@ class Worksheet:
         return self.agenda, []
 
 
-def for_meeting(meeting, private_note=None, today=None, with_numbers=True):
+def for_meeting(meeting, private_note=None, today=None, may_see_report=None):
     """The worksheet of a scheduled 1:1. ``private_note`` (text) is printed only when given: the
-    caller decides whether the viewer asked for it and may read it. ``with_numbers`` False leaves out
-    the report's scorecard and driver ratings (for a viewer who may see the meeting, not the report:
-    a manager the report has moved away from)."""
+    caller decides whether the viewer asked for it and may read it. ``may_see_report(report)``, when
+    given, decides whether the report's scorecard and driver ratings are printed (not for a viewer
+    who may see the meeting but not the report: a manager the report has moved away from)."""
     people = scorecards.people_with_details([meeting.report_id, meeting.manager_id])
     report = people[meeting.report_id]
+    with_numbers = may_see_report is None or may_see_report(report)
     if meeting.prepared_at is None:
         lines, proposed = _proposed_agenda(meeting, report, today, with_numbers), True
     else:

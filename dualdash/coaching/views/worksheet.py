@@ -13,7 +13,6 @@ from dualdash.coaching import access as meeting_access
 from dualdash.coaching import pdf, worksheets
 from dualdash.kpis.views.scorecard_pages import band_class, band_label, format_value
 from dualdash.org import access
-from dualdash.org.models import Person
 from dualdash.shared.access import allow
 
 bp = Blueprint("worksheet", __name__)
@@ -28,8 +27,7 @@ def meeting(meeting_id):
     note, may_add_note = _private_note(found)
     # The meeting's shared part, for whoever sees the meeting; the report's numbers only for whoever
     # may see the report now (as on the 1:1 page).
-    report = Person.get_by_id(found.report_id)
-    sheet = worksheets.for_meeting(found, private_note=note, with_numbers=access.can_view_person(report))
+    sheet = worksheets.for_meeting(found, private_note=note, may_see_report=access.can_view_person)
     back = (f"{request.script_root}/meetings/{found.id}", "Back to the 1:1")
     return _respond(sheet, back, may_add_note, f"{sheet.date.isoformat()}")
 
